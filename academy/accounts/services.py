@@ -1,0 +1,34 @@
+"""Writes on accounts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from academy.territories.models import Territory
+
+from .models import Language, UnitMove, User
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in Language.values:
+        raise ValueError(f"unsupported language {language!r}")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user
+
+
+@transaction.atomic
+def user_move_unit(*, user: User, unit: Territory | None, moved_on: datetime.date | None = None) -> User:
+    """Attach an employee to another unit, keeping the dated history of moves."""
+    moved_on = moved_on or timezone.localdate()
+    if user.unit_id == (unit.pk if unit else None):
+        return user
+    UnitMove.objects.create(user=user, from_unit=user.unit, to_unit=unit, moved_on=moved_on)
+    user.unit = unit
+    user.unit_since = moved_on
+    user.save(update_fields=["unit", "unit_since"])
+    return user

@@ -1,0 +1,3 @@
+"""REST API: xAPI statements, HR reporting."""
+
+urlpatterns = []
