@@ -26,3 +26,13 @@ def production_services():
     """Skips unless the production profile's services are configured (CI's second pass)."""
     if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
         pytest.skip("needs DATABASE_URL and REDIS_URL (production profile pass)")
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Requests leave their language active in the thread: start every test in French."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "courses.h5p",
     "learners",
     "certificates",
+    "hr",
     # wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -224,6 +225,22 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# --- H5P (courses.h5p) ----------------------------------------------------------
+# Limits applied to uploaded .h5p packages and to saved resume state.
+H5P = {
+    "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    "MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,
+    "MAX_FILES": 2000,
+    "MAX_COMPRESSION_RATIO": 100,
+    "MAX_USER_DATA_BYTES": 64 * 1024,
+    "SAVE_FREQ_SECONDS": 30,
+    "CONTENT_CACHE_SECONDS": 3600,
+    "LIBRARY_CACHE_SECONDS": 86400,
+    "PLAYER_STATIC_PREFIX": "h5p-standalone",
+}
+# The h5p-standalone player (npm, package-lock.json) is served as static files.
+STATICFILES_DIRS += [("h5p-standalone", NODE_MODULES_DIR / "h5p-standalone" / "dist")]
+
 # --- Project ------------------------------------------------------------------
 ACADEMIE_DATA_DIR = ENV.data_dir
 ACADEMIE_SIGNING = {
@@ -261,4 +278,5 @@ if ENV.is_production:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "SAMEORIGIN"
 
-Path(ENV.data_dir).mkdir(parents=True, exist_ok=True)
+for _dir in (ENV.data_dir, ENV.static_root):
+    Path(_dir).mkdir(parents=True, exist_ok=True)

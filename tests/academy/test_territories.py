@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -64,7 +65,10 @@ def test_subtree_of_a_province_is_the_province_and_its_communes(national):
 def test_ancestors_give_the_breadcrumb_region_province_commune(national):
     commune = territory_get(code="02.113.01.09")
     assert [t.code for t in territory_ancestors(unit=commune)] == ["02", "02.113", "02.113.01.09"]
-    assert territory_breadcrumb(unit=commune) == "Oriental > Berkane > Berkane"
+    with translation.override("fr"):
+        assert territory_breadcrumb(unit=commune) == "Oriental > Berkane > Berkane"
+    with translation.override("ar"):
+        assert territory_breadcrumb(unit=commune) == "الشرق > بركان > بركان"
 
 
 def test_children_of_national_level_are_the_twelve_regions(national):
