@@ -36,3 +36,38 @@ def _reset_language():
     translation.activate("fr")
     yield
     translation.activate("fr")
+
+
+@pytest.fixture
+def live_celery_worker(production_services, settings, transactional_db):
+    """A real Celery worker consuming from Redis (production pass only).
+
+    Tasks are no longer eager: ``.delay_on_commit()`` sends them through the broker and the
+    worker (a thread of this process, with its own database connection) runs them. Use with
+    ``@pytest.mark.django_db(transaction=True)`` so that the worker sees committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from academy.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = previous
+
+
+def wait_for(predicate, timeout=30.0, interval=0.1):
+    """Poll until ``predicate()`` is truthy (for results produced by the live worker)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")

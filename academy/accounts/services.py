@@ -32,3 +32,14 @@ def user_move_unit(*, user: User, unit: Territory | None, moved_on: datetime.dat
     user.unit_since = moved_on
     user.save(update_fields=["unit", "unit_since"])
     return user
+
+
+@transaction.atomic
+def user_set_hr_scope(*, user: User, is_officer: bool, unit: Territory | None = None) -> None:
+    """Make ``user`` an HR officer of ``unit`` (None: national), or not an officer at all."""
+    from .models import HRScope
+
+    if not is_officer:
+        HRScope.objects.filter(user=user).delete()
+        return
+    HRScope.objects.update_or_create(user=user, defaults={"unit": unit})

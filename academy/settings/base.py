@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "academy.accounts.apps.AcademyUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -276,7 +276,9 @@ if ENV.is_production:
     SECURE_HSTS_PRELOAD = ENV.secure_ssl_redirect
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+    # Wagtail's live preview and the H5P player frame pages of this same site.
     X_FRAME_OPTIONS = "SAMEORIGIN"
+    SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 for _dir in (ENV.data_dir, ENV.static_root):
     Path(_dir).mkdir(parents=True, exist_ok=True)

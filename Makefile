@@ -1,0 +1,69 @@
+# Académie: `make demo` runs the demo, `make test` runs the whole suite.
+# Needs only Python 3.11 (with pip), make and Node.js/npm on the machine.
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install system-packages python-packages node-packages assets demo test test-production check lint bench clean
+
+help:
+	@echo "make demo             install everything, build the demo, serve it on http://$(HOST):$(PORT)/"
+	@echo "make test             install everything and run the whole test suite (embedded profile)"
+	@echo "make test-production  the suite against PostgreSQL + Redis + a Celery worker (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
+	@echo "make bench            run the benchmarks under bench/ (production profile)"
+
+install: python-packages node-packages assets
+
+# uv is the project's installer; fetched with pip when missing.
+python-packages:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+
+node-packages:
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Translations compiled with Babel (no GNU gettext needed); certificate fonts converted to TTF.
+assets:
+	$(RUN) python manage.py compile_translations
+	$(RUN) python manage.py certificate_fonts
+
+# Browser and PDF tools for the tests (Debian packages). Installed when missing and possible.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing$$missing: the browser and PDF tests will be skipped (install them to run those)."; \
+	  fi; \
+	fi
+
+demo: install
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py seed_demo
+	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+test: install system-packages
+	$(RUN) pytest $(PYTEST_ARGS)
+
+# CI's second pass: same suite, production profile (PostgreSQL, Redis, real Celery worker).
+test-production: install system-packages
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "DATABASE_URL and REDIS_URL must be set"; exit 2; }
+	$(RUN) python manage.py check --deploy --fail-level WARNING
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint:
+	$(RUN) ruff check .
+
+bench:
+	$(RUN) python bench/run_all.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,59 @@
+import gzip
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from academy.core.management.commands.compile_translations import catalogues
+
+BUDGET_BYTES = 50 * 1024
+
+
+def test_base_page_with_its_stylesheet_weighs_under_50_kb_compressed(client, db):
+    response = client.get("/fr/accounts/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    html_bytes = len(response.content)
+    css = Path(finders.find("css/academie.css")).read_bytes()
+    total = html_bytes + len(gzip.compress(css))
+    assert total < BUDGET_BYTES, f"{total} bytes transferred"
+    assert b"<script" not in gzip.decompress(response.content)
+
+
+def test_page_has_landmarks_a_skip_link_and_labelled_fields(client, db):
+    html = client.get("/ar/accounts/login/").content.decode()
+    for landmark in ("<header", "<nav", "<main", "<footer"):
+        assert landmark in html
+    assert 'href="#main"' in html
+    assert '<label for="id_username">' in html and '<label for="id_password">' in html
+
+
+def test_stylesheet_uses_logical_properties_only():
+    css = Path(finders.find("css/academie.css")).read_text()
+    for physical in ("margin-left", "margin-right", "padding-left", "padding-right", "text-align: left",
+                     "text-align: right", "float: left", "float: right", "border-left", "border-right"):
+        assert physical not in css, physical
+
+
+def _all_catalogues():
+    return sorted(catalogues(Path(settings.BASE_DIR)))
+
+
+def test_every_app_ships_french_and_arabic_catalogues():
+    langs = {(po.parent.parent.parent.parent, po.parent.parent.name) for po in _all_catalogues()}
+    roots = {root for root, _ in langs}
+    assert roots, "no catalogue found"
+    for root in roots:
+        assert {(root, "fr"), (root, "ar")} <= langs, root
+
+
+@pytest.mark.parametrize("po", _all_catalogues(), ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_catalogue_has_every_message_translated(po):
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=po.parent.parent.name)
+    untranslated = [
+        m.id for m in catalog
+        if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
+    ]
+    assert not untranslated, f"{len(untranslated)} untranslated in {po}: {untranslated[:10]}"
