@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,13 @@ class User(AbstractUser):
         return f"{self.first_name_ar} {self.last_name_ar}".strip()
 
     def get_full_name(self) -> str:
+        return self.full_name_latin
+
+    @property
+    def display_name(self) -> str:
+        """The name in the script of the active language (Arabic script on Arabic pages)."""
+        if (get_language() or "").startswith("ar") and self.full_name_arabic:
+            return self.full_name_arabic
         return self.full_name_latin
 
 
