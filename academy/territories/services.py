@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
-from .models import Kind, Level, Territory
+from .models import LEVEL_DEPTH, Kind, Level, Territory
 
 REQUIRED_COLUMNS = ("code", "level", "kind", "name_fr", "name_ar", "parent_code", "population_2014")
 PARENT_LEVELS = {
@@ -169,38 +169,71 @@ def territory_rows_parse(*, raw: bytes) -> list[TerritoryRow]:
 FIELDS = ("level", "kind", "name_fr", "name_ar", "population_2014")
 
 
+def _last_steps(nodes: dict[str, Territory]) -> dict[str, int]:
+    """For each parent path ("" for the roots), the highest child step already used."""
+    steplen = Territory.steplen
+    last: dict[str, int] = defaultdict(int)
+    for node in nodes.values():
+        parent_path, step = node.path[:-steplen], int(node.path[-steplen:], len(Territory.alphabet))
+        last[parent_path] = max(last[parent_path], step)
+    return last
+
+
 @transaction.atomic
 def territories_load(*, raw: bytes) -> LoadReport:
-    """Upsert the hierarchy by code, all or nothing. Running it twice changes nothing."""
+    """Upsert the hierarchy by code, all or nothing. Running it twice changes nothing.
+
+    New units are inserted level by level in bulk, with materialised paths numbered after
+    the siblings already stored; ``Territory.find_problems()`` stays clean (tested).
+    """
     rows = territory_rows_parse(raw=raw)
-    rows.sort(key=lambda r: (r.code.count("."), r.line))
     report = LoadReport()
     nodes: dict[str, Territory] = {t.code: t for t in Territory.objects.all()}
-
+    last_step = _last_steps(nodes)
+    by_depth: dict[int, list[TerritoryRow]] = defaultdict(list)
     for row in rows:
-        values = {f: getattr(row, f) for f in FIELDS}
-        parent = nodes.get(row.parent_code) if row.parent_code else None
-        node = nodes.get(row.code)
-        if node is None:
-            if parent is None:
-                node = Territory.add_root(code=row.code, parent=None, **values)
+        by_depth[LEVEL_DEPTH[row.level]].append(row)
+
+    for depth in sorted(by_depth):
+        new_nodes: list[Territory] = []
+        grown: Counter = Counter()
+        changed_nodes: list[Territory] = []
+        for row in by_depth[depth]:
+            values = {f: getattr(row, f) for f in FIELDS}
+            parent = nodes.get(row.parent_code) if row.parent_code else None
+            node = nodes.get(row.code)
+            if node is None:
+                parent_path = parent.path if parent else ""
+                last_step[parent_path] += 1
+                node = Territory(
+                    code=row.code,
+                    parent=parent,
+                    path=Territory._get_path(parent_path, depth, last_step[parent_path]),
+                    depth=depth,
+                    numchild=0,
+                    **values,
+                )
+                new_nodes.append(node)
+                if parent is not None:
+                    grown[parent.code] += 1
+                report.created[row.level] += 1
+                continue
+            # A unit's code extends its parent's (checked above): the parent never changes.
+            if any(getattr(node, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(node, f, v)
+                changed_nodes.append(node)
+                report.updated[row.level] += 1
             else:
-                node = parent.add_child(code=row.code, parent=parent, **values)
-            nodes[row.code] = node
-            report.created[row.level] += 1
-            continue
-        changed = [f for f, v in values.items() if getattr(node, f) != v]
-        if node.parent_id != (parent.pk if parent else None):
-            # A unit changed parent (a reform): move its whole subtree.
-            node.move(parent, pos="last-child")
-            node.refresh_from_db()
-            node.parent = parent
-            changed.append("parent")
-        if changed:
-            for f, v in values.items():
-                setattr(node, f, v)
-            node.save(update_fields=[f for f in (*FIELDS, "parent") if f in changed or f in FIELDS])
-            report.updated[row.level] += 1
-        else:
-            report.unchanged[row.level] += 1
+                report.unchanged[row.level] += 1
+
+        Territory.objects.bulk_create(new_nodes)
+        for node in new_nodes:
+            nodes[node.code] = node
+        parents = [nodes[code] for code in grown]
+        for parent in parents:
+            parent.numchild += grown[parent.code]
+        Territory.objects.bulk_update(parents, ["numchild"])
+        Territory.objects.bulk_update(changed_nodes, list(FIELDS))
+
     return report

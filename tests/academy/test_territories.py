@@ -133,3 +133,24 @@ def test_command_exits_non_zero_on_a_bad_file(db, tmp_path):
     with pytest.raises(CommandError, match="nothing was changed"):
         call_command("load_territories", str(bad))
     assert Territory.objects.count() == 0
+
+
+def test_loaded_tree_has_no_structural_problem(national):
+    assert all(not ids for ids in Territory.find_problems())
+    for unit in Territory.objects.filter(depth__gt=1).select_related("parent")[:200]:
+        assert unit.path.startswith(unit.parent.path)
+
+
+def test_a_unit_whose_code_does_not_extend_its_parent_code_is_refused(db):
+    text = GOOD + "02.114.01.01,commune,rural,Zaio,زايو,02.113,1\n"
+    with pytest.raises(TerritoryFileError, match="does not extend its parent"):
+        territories_load(raw=text.encode())
+
+
+def test_units_added_later_get_fresh_paths_beside_existing_siblings(db):
+    territories_load(raw=GOOD.encode())
+    territories_load(raw=(GOOD + "02.113.01.01,commune,urban,Ahfir,أحفير,02.113,19630\n").encode())
+    assert all(not ids for ids in Territory.find_problems())
+    berkane = Territory.objects.get(code="02.113")
+    assert berkane.numchild == 2
+    assert {c.code for c in berkane.get_children()} == {"02.113.01.09", "02.113.01.01"}
