@@ -1,1 +1,14 @@
-urlpatterns = []
+"""Certificate URLs, outside the language prefixes: ``/verify/<serial or uuid>/`` is
+printed (as a QR code) on every certificate and must never change."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/<str:key>/", views.verify_detail, name="verify_detail"),
+    path("certificates/<uuid:uuid>/download/", views.download, name="download"),
+]

@@ -1,0 +1,75 @@
+import pytest
+from django.conf import settings
+
+from certificates.fonts import fonts_build
+from certificates.signing import signing_reset
+from tests.certificates import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def certificate_fonts():
+    """The TrueType fonts built from node_modules (idempotent, fast when up to date)."""
+    fonts_build()
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Certificates written to a throw-away directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    from django.core.files.storage import storages
+
+    storages._storages = {}
+    yield
+    storages._storages = {}
+
+
+@pytest.fixture
+def demo_ca_dir():
+    return settings.ACADEMIE_SIGNING["DEMO_DIR"]
+
+
+@pytest.fixture
+def unit(small_tree):
+    return small_tree["c1"]
+
+
+@pytest.fixture
+def learner(unit):
+    from tests.factories import UserFactory
+
+    return UserFactory(
+        username="fz.idrissi",
+        first_name="Fatima-Zahra",
+        last_name="El Idrissi",
+        first_name_ar="فاطمة الزهراء",
+        last_name_ar="الإدريسي",
+        matricule="M004512",
+        unit=unit,
+    )
+
+
+@pytest.fixture
+def course_page(db):
+    return factories.course(
+        title_fr="Sécurité de l'information",
+        title_ar="أمن المعلومات",
+        template=factories.template(),
+    )
+
+
+@pytest.fixture
+def enrollment(learner, course_page):
+    return factories.completed_enrollment(user=learner, course_page=course_page)
+
+
+@pytest.fixture
+def fresh_signing():
+    signing_reset()
+    yield
+    signing_reset()
