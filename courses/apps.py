@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses import checks  # noqa: F401  (registers the system checks)

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from courses import views
+
 app_name = "courses"
-urlpatterns = []
+urlpatterns = [
+    path("quiz/<int:page_id>/<str:block_id>/start/", views.quiz_start, name="quiz_start"),
+    path("assessment/<int:page_id>/start/", views.quiz_start, name="assessment_start"),
+    path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
+]
