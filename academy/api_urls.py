@@ -1,3 +1,10 @@
 """REST API: xAPI statements, HR reporting."""
 
-urlpatterns = []
+from django.urls import include, path
+
+from learners.api import StatementsView
+
+urlpatterns = [
+    path("xapi/statements", StatementsView.as_view(), name="xapi-statements"),
+    path("hr/", include("hr.api_urls")),
+]
