@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("academy.accounts.urls")),
     path("learn/", include("learners.urls")),
     path("courses-app/", include("courses.urls")),
+    path("hr/", include("hr.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -192,6 +192,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "hr-stats-snapshot": {"task": "hr.tasks.stats_snapshot_refresh_task", "schedule": 10 * 60},
+    "hr-export-files-purge": {"task": "hr.tasks.export_files_purge_task", "schedule": 60 * 60},
     "inactivity-reminders": {
         "task": "learners.tasks.send_inactivity_reminders",
         "schedule": 6 * 60 * 60,
@@ -205,6 +207,8 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
+# Lesson videos are uploaded as documents with their WebVTT captions (courses.blocks.VideoBlock).
+WAGTAILDOCS_EXTENSIONS += ["mp4", "webm", "vtt"]
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

@@ -1,3 +1,4 @@
+import pytest
 from wagtail.models import Page
 
 from courses import checks
@@ -11,6 +12,7 @@ from courses.selectors import (
 )
 
 
+@pytest.mark.django_db
 def test_page_types_chain_catalogue_course_module_lesson():
     assert CataloguePage.allowed_subpage_models() == [CoursePage]
     assert CoursePage.allowed_parent_page_models() == [CataloguePage]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HRConfig(AppConfig):
+    name = "hr"
+    label = "hr"
+    verbose_name = _("HR statistics")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,68 @@
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import ATTRIBUTION_COMPLETION, ATTRIBUTION_CURRENT, StatsFilters
+
+
+def canonical_courses():
+    CoursePage = apps.get_model("courses", "CoursePage")
+    return CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("title")
+
+
+class StatsFilterForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=None, required=False, label=_("Course"), empty_label=_("All courses"))
+    date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    job_title = forms.ChoiceField(required=False, label=_("Job title"))
+    attribution = forms.ChoiceField(
+        required=False,
+        label=_("Count completions in"),
+        choices=[
+            (ATTRIBUTION_COMPLETION, _("the unit at completion")),
+            (ATTRIBUTION_CURRENT, _("the learner's current unit")),
+        ],
+        initial=ATTRIBUTION_COMPLETION,
+    )
+
+    def __init__(self, *args, job_titles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = canonical_courses()
+        self.fields["job_title"].choices = [("", _("All job titles"))] + [(t, t) for t in job_titles]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return data
+
+    def filters(self) -> StatsFilters:
+        if not self.is_valid():
+            return StatsFilters()
+        data = self.cleaned_data
+        return StatsFilters(
+            course_id=data["course"].pk if data.get("course") else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            job_title=data.get("job_title") or "",
+            attribution=data.get("attribution") or ATTRIBUTION_COMPLETION,
+        )
+
+
+class StaffUploadForm(forms.Form):
+    file = forms.FileField(label=_("Staff file (CSV UTF-8 or XLSX)"))
+    effective_on = forms.DateField(
+        label=_("Date of arrivals and moves"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Used for rows without a unit_since column."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx") or name.endswith(".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
