@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,8 +15,6 @@ from ..models import Enrollment, LessonProgress
 from ..xapi import ACTIVITY_TYPES, VERBS, activity_iri
 from .enrollment import course_name, event_id
 from .statements import statement_append
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,12 +81,9 @@ def _queue_completion_followups(enrollment: Enrollment, course: CoursePage) -> N
     from ..tasks import send_completion_congratulations
 
     if course.awards_certificate:
-        try:
-            from certificates.tasks import certificate_issue_task
-        except ImportError:
-            logger.warning("certificates.tasks.certificate_issue_task is not available: no certificate")
-        else:
-            certificate_issue_task.delay_on_commit(enrollment.pk)
+        from certificates.tasks import certificate_issue_task
+
+        certificate_issue_task.delay_on_commit(enrollment.pk)
     send_completion_congratulations.delay_on_commit(enrollment.pk)
 
 

@@ -1,0 +1,51 @@
+import pytest
+
+from courses.h5p.models import H5PPackage
+from courses.h5p.services import h5p_activity_create, h5p_package_import
+from tests.h5p import factories
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Each test gets its own private storage folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def import_package(db, django_capture_on_commit_callbacks):
+    """Imports bytes through the service and runs the queued extraction (after commit)."""
+
+    def run(data: bytes, **kw) -> H5PPackage:
+        with django_capture_on_commit_callbacks(execute=True):
+            package = h5p_package_import(file=data, **kw)
+        package.refresh_from_db()
+        return package
+
+    return run
+
+
+@pytest.fixture
+def make_activity(import_package):
+    def run(key="quiz-test", language="fr", data=None):
+        package = import_package(data or factories.valid_package(language=language))
+        assert package.status == H5PPackage.Status.READY, package.errors
+        return h5p_activity_create(key=key, title=key, package=package, language=language)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages are compared with their English msgids, whether or not the
+    catalogues are compiled; HTTP tests compare with the French translation instead."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
