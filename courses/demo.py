@@ -71,18 +71,13 @@ def question_raw(question: dict, lang: str, key: str) -> dict:
     return {"type": kind, "id": _id(key), "value": value}
 
 
-def _h5p_activity_id(key: str, warnings: list[str]):
-    try:
-        from courses.h5p.models import H5PActivity
-    except ImportError:
-        warnings.append(f"H5P activity {key!r} skipped: courses.h5p.models.H5PActivity is unavailable")
-        return None
-    if not any(f.name == "key" for f in H5PActivity._meta.get_fields()):
-        warnings.append(f"H5P activity {key!r} skipped: H5PActivity has no key field")
-        return None
-    activity = H5PActivity.objects.filter(key=key).first()
+def _h5p_activity_id(key: str, lang: str, warnings: list[str]):
+    """The activity for this language (``<key>-<lang>`` when there is one, else ``<key>``)."""
+    from courses.h5p.selectors import h5p_activity_for_key
+
+    activity = h5p_activity_for_key(key=key, language=lang)
     if activity is None:
-        warnings.append(f"H5P activity {key!r} skipped: not installed")
+        warnings.append(f"H5P activity {key!r} skipped: not installed (run `manage.py h5p_build_demo`)")
         return None
     return activity.pk
 
@@ -114,7 +109,7 @@ def lesson_body_raw(blocks: list[dict], lang: str, key: str, warnings: list[str]
                 }
             )
         elif kind == "h5p":
-            activity_id = _h5p_activity_id(block["activity"], warnings)
+            activity_id = _h5p_activity_id(block["activity"], lang, warnings)
             if activity_id is not None:
                 body.append({"type": "h5p", "id": _id(block_key), "value": {"activity": activity_id, "caption": ""}})
         else:

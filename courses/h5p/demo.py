@@ -54,3 +54,36 @@ def demo_package_bytes(spec: dict) -> bytes:
         for path, data in library_files().items():
             zf.writestr(f"{DEMO_LIBRARY}/{path}", data)
     return buffer.getvalue()
+
+
+def demo_h5p_install(*, output: Path | None = None, build_only: bool = False, force: bool = False):
+    """Build every demo package into ``output`` and import each as an activity (idempotent).
+
+    Yields one line per step for the caller to print. An activity that already exists is
+    kept unless ``force``. A package that fails validation raises ``H5PValidationError``.
+    """
+    from django.conf import settings
+    from django.db import transaction
+
+    from .models import H5PActivity
+    from .services import h5p_activity_create, h5p_package_import
+
+    out = output or Path(settings.ACADEMIE_DATA_DIR) / "h5p-demo"
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in demo_activities():
+        data = demo_package_bytes(spec)
+        path = out / f"{spec['key']}.h5p"
+        path.write_bytes(data)
+        yield f"built {path} ({len(data)} bytes)"
+        if build_only:
+            continue
+        if not force and H5PActivity.objects.filter(key=spec["key"]).exists():
+            yield f"  activity {spec['key']} exists (use --force to re-import)"
+            continue
+        with transaction.atomic():
+            package = h5p_package_import(file=data, title=spec["title"])
+            activity = h5p_activity_create(
+                key=spec["key"], title=spec["title"], package=package, language=spec["language"]
+            )
+        package.refresh_from_db()
+        yield f"  activity {activity.key} → package {package.pk} ({package.status})"

@@ -54,6 +54,10 @@ def courses_permissions_setup() -> Workflow:
                     group=group, collection=root_collection, permission=_perm(app_label, codename)
                 )
 
+    from courses.h5p.services import h5p_permissions_setup
+
+    h5p_permissions_setup()  # trainers upload packages and edit activities
+
     task, _ = GroupApprovalTask.objects.get_or_create(name=TASK_NAME)
     task.groups.set([reviewers])
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)

@@ -57,3 +57,26 @@ def test_catalogue_has_every_message_translated(po):
         if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
     assert not untranslated, f"{len(untranslated)} untranslated in {po}: {untranslated[:10]}"
+
+
+@pytest.mark.parametrize(
+    "mo",
+    [po.with_suffix(".mo") for po in _all_catalogues() if po.parent.parent.name == "ar"],
+    ids=lambda p: str(p.relative_to(settings.BASE_DIR)),
+)
+def test_compiled_arabic_catalogues_carry_the_six_arabic_plural_forms(mo):
+    import gettext
+
+    with mo.open("rb") as fh:
+        catalog = gettext.GNUTranslations(fh)
+    assert [catalog.plural(n) for n in (0, 1, 2, 3, 11)] == [0, 1, 2, 3, 4]
+
+
+def test_arabic_plural_counts_read_right_on_pages():
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("ar"):
+        three = ngettext("%(counter)s course", "%(counter)s courses", 3) % {"counter": 3}
+        one = ngettext("%(counter)s course", "%(counter)s courses", 1) % {"counter": 1}
+    assert three == "3 تكوينات" and one == "تكوين واحد"

@@ -38,10 +38,11 @@ def test_enrolment_confirmation_in_the_learners_language(learner, django_capture
 
 
 def test_enrolment_confirmation_in_french(learner, django_capture_on_commit_callbacks):
-    tree = factories.course_tree(title="Cours FR")
+    tree = factories.course_tree(title="L'accueil & le numérique")
     with django_capture_on_commit_callbacks(execute=True):
         services.enrollment_create(learner=learner, course=tree.course)
-    assert "Inscription confirmée : Cours FR" == mail.outbox[0].subject
+    # Plain text: no HTML escaping of apostrophes or ampersands in the subject.
+    assert "Inscription confirmée : L'accueil & le numérique" == mail.outbox[0].subject
 
 
 @override_settings(ACADEMIE_INACTIVITY_REMINDER_DAYS=7)

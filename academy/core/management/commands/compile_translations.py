@@ -32,6 +32,10 @@ class Command(BaseCommand):
                     catalog = read_po(fh, locale=locale)
             except Exception as exc:  # babel raises several types on bad syntax
                 raise CommandError(f"{po}: cannot be read: {exc}") from exc
+            if catalog.locale is None:
+                # An empty "Language:" header (as makemessages writes it) makes Babel forget the
+                # locale, and with it the Plural-Forms header: take the locale from the folder.
+                catalog.locale = locale
             with po.with_suffix(".mo").open("wb") as fh:
                 write_mo(fh, catalog, use_fuzzy=False)
             count += 1

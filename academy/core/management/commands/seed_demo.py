@@ -32,13 +32,14 @@ class Command(BaseCommand):
         """H5P demo activities (built from the project's own H5P library)."""
         from courses.h5p.demo import demo_h5p_install
 
-        demo_h5p_install()
+        for line in demo_h5p_install():
+            self.stdout.write(f"  {line}")
 
     def install_courses(self, users):
         """Demo courses in French and Arabic, published, with review workflow and permissions."""
         from courses.demo import demo_courses_install
 
-        demo_courses_install(trainer=users["trainer"])
+        demo_courses_install(trainer=users["trainer"], stdout=self.stdout)
 
     def install_progress(self, users):
         """Enrolments and progress of the demo learners."""

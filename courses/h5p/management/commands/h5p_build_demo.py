@@ -1,12 +1,9 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from courses.h5p.demo import demo_activities, demo_package_bytes
-from courses.h5p.models import H5PActivity
-from courses.h5p.services import H5PValidationError, h5p_activity_create, h5p_package_import
+from courses.h5p.demo import demo_h5p_install
+from courses.h5p.services import H5PValidationError
 
 
 class Command(BaseCommand):
@@ -25,30 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output=None, no_import=False, force=False, **options):
-        out = Path(output) if output else Path(settings.ACADEMIE_DATA_DIR) / "h5p-demo"
-        out.mkdir(parents=True, exist_ok=True)
-        for spec in demo_activities():
-            data = demo_package_bytes(spec)
-            path = out / f"{spec['key']}.h5p"
-            path.write_bytes(data)
-            self.stdout.write(f"built {path} ({len(data)} bytes)")
-            if no_import:
-                continue
-            if not force and H5PActivity.objects.filter(key=spec["key"]).exists():
-                self.stdout.write(f"  activity {spec['key']} exists (use --force to re-import)")
-                continue
-            try:
-                with transaction.atomic():
-                    package = h5p_package_import(file=data, title=spec["title"])
-                    activity = h5p_activity_create(
-                        key=spec["key"],
-                        title=spec["title"],
-                        package=package,
-                        language=spec["language"],
-                    )
-            except H5PValidationError as exc:
-                raise CommandError("\n".join(exc.messages)) from exc
-            package.refresh_from_db()
-            self.stdout.write(
-                f"  activity {activity.key} → package {package.pk} ({package.status})"
-            )
+        try:
+            for line in demo_h5p_install(
+                output=Path(output) if output else None, build_only=no_import, force=force
+            ):
+                self.stdout.write(line)
+        except H5PValidationError as exc:
+            raise CommandError("\n".join(exc.messages)) from exc
