@@ -6,7 +6,8 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
+BENCHES := pages ingest certificates hr_measure
 
 .PHONY: help install system-packages python-packages node-packages assets demo test test-production check lint bench clean
 
@@ -14,7 +15,7 @@ help:
 	@echo "make demo             install everything, build the demo, serve it on http://$(HOST):$(PORT)/"
 	@echo "make test             install everything and run the whole test suite (embedded profile)"
 	@echo "make test-production  the suite against PostgreSQL + Redis + a Celery worker (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
-	@echo "make bench            run the benchmarks under bench/ (production profile)"
+	@echo "make bench            run the benchmarks under bench/ (PostgreSQL and Redis on 127.0.0.1)"
 
 install: python-packages node-packages assets
 
@@ -62,8 +63,9 @@ test-production: install system-packages
 lint:
 	$(RUN) ruff check .
 
-bench:
-	$(RUN) python bench/run_all.py
+# Each benchmark prints its figures; they use PostgreSQL and Redis on 127.0.0.1.
+bench: install
+	for b in $(BENCHES); do echo "== bench/$$b.py"; $(RUN) python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf var .pytest_cache
