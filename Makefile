@@ -25,7 +25,8 @@ python-packages:
 	$(UV) sync --frozen --quiet
 
 node-packages:
-	npm ci --no-audit --no-fund --loglevel=error
+	# --ignore-scripts: both packages ship built files; a preinstall hook of h5p-standalone runs npx.
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # Translations compiled with Babel (no GNU gettext needed); certificate fonts converted to TTF.
 assets:

@@ -207,14 +207,19 @@ def course_progress(*, user, course) -> dict | None:
     for lesson in lessons:
         modules.setdefault(lesson["path"][: -Page.steplen], []).append(lesson["id"])
     module_percent = {}
-    module_ids = dict(Page.objects.filter(path__in=list(modules)).values_list("path", "pk"))
-    for path, ids in modules.items():
-        module_percent[module_ids.get(path)] = len([i for i in ids if i in done]) * 100 // len(ids)
+    module_by_key = {}
+    module_pages = Page.objects.filter(path__in=list(modules)).values_list("path", "pk", "translation_key")
+    for path, pk, translation_key in module_pages:
+        ids = modules[path]
+        module_percent[pk] = len([i for i in ids if i in done]) * 100 // len(ids)
+        # Keyed by translation key too: the Arabic outline shows the translated module pages.
+        module_by_key[str(translation_key)] = module_percent[pk]
     nxt = _next_lesson(lessons, done)
     return {
         "enrollment": enrollment,
         "percent": enrollment.progress_percent,
         "modules": module_percent,
+        "modules_by_key": module_by_key,
         "lessons": statuses,
         "next_lesson_id": nxt["id"] if nxt else None,
     }

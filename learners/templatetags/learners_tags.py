@@ -12,3 +12,11 @@ def course_progress_for(context, course):
     if not getattr(user, "is_authenticated", False):
         return None
     return course_progress(user=user, course=course)
+
+
+@register.filter
+def module_percent(progress, module):
+    """Percent of ``module``'s lessons completed, in either language (None: not enrolled)."""
+    if not progress:
+        return None
+    return progress["modules_by_key"].get(str(module.translation_key))

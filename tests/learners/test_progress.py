@@ -84,3 +84,17 @@ def test_best_score_kept_and_clamped(learner, tree):
         user=learner, lesson=lesson, score_scaled=1.7, success=True, completed=True, source="quiz"
     )
     assert LessonProgress.objects.get().best_score == 100
+
+
+def test_course_outline_shows_each_module_percent_in_both_languages(client, learner, tree):
+    from tests.learners import factories
+
+    copies = factories.translate_tree(tree)
+    services.lesson_visit_record(user=learner, lesson=tree.lessons[0])  # 1 of the 2 lessons of module 1
+    client.force_login(learner)
+    html = client.get(tree.course.url).content.decode()
+    outline = html[html.index('class="course-outline"'):]
+    assert outline.count('<span class="meta">50 % terminé</span>') == 1  # module 1: 1 of 2 lessons
+    assert outline.count('<span class="meta">0 % terminé</span>') == 1  # module 2 (optional): none
+    html_ar = client.get(copies[tree.course.pk].url).content.decode()
+    assert "أُنجز 50%" in html_ar[html_ar.index('class="course-outline"'):]
