@@ -8,7 +8,6 @@ media and console email; the production profile uses PostgreSQL and Redis.
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, Env
 
@@ -230,18 +229,8 @@ REST_FRAMEWORK = {
 }
 
 # --- H5P (courses.h5p) ----------------------------------------------------------
-# Limits applied to uploaded .h5p packages and to saved resume state.
-H5P = {
-    "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
-    "MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,
-    "MAX_FILES": 2000,
-    "MAX_COMPRESSION_RATIO": 100,
-    "MAX_USER_DATA_BYTES": 64 * 1024,
-    "SAVE_FREQ_SECONDS": 30,
-    "CONTENT_CACHE_SECONDS": 3600,
-    "LIBRARY_CACHE_SECONDS": 86400,
-    "PLAYER_STATIC_PREFIX": "h5p-standalone",
-}
+# Limits on uploaded .h5p packages and saved resume state: defaults in
+# courses.h5p.selectors.H5P_DEFAULTS; a ``H5P = {...}`` dict here overrides any of them.
 # The h5p-standalone player (npm, package-lock.json) is served as static files.
 STATICFILES_DIRS += [("h5p-standalone", NODE_MODULES_DIR / "h5p-standalone" / "dist")]
 

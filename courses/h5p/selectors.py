@@ -8,21 +8,22 @@ from django.utils.translation import gettext as _
 from .models import H5PActivity, H5PContentUserData, H5PLibrary, H5PPackage
 from .player_l10n import player_translations
 
+H5P_DEFAULTS = {
+    "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
+    "MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,
+    "MAX_FILES": 2000,
+    "MAX_COMPRESSION_RATIO": 100,
+    "MAX_USER_DATA_BYTES": 64 * 1024,
+    "SAVE_FREQ_SECONDS": 30,
+    "CONTENT_CACHE_SECONDS": 3600,
+    "LIBRARY_CACHE_SECONDS": 86400,
+    "PLAYER_STATIC_PREFIX": "h5p-standalone",
+}
+
 
 def h5p_settings() -> dict:
-    """The H5P settings block, read when called (limits, player paths)."""
-    defaults = {
-        "MAX_UPLOAD_BYTES": 50 * 1024 * 1024,
-        "MAX_UNCOMPRESSED_BYTES": 200 * 1024 * 1024,
-        "MAX_FILES": 2000,
-        "MAX_COMPRESSION_RATIO": 100,
-        "MAX_USER_DATA_BYTES": 64 * 1024,
-        "SAVE_FREQ_SECONDS": 30,
-        "CONTENT_CACHE_SECONDS": 3600,
-        "LIBRARY_CACHE_SECONDS": 86400,
-        "PLAYER_STATIC_PREFIX": "h5p-standalone",
-    }
-    return {**defaults, **getattr(settings, "H5P", {})}
+    """The H5P limits and player paths, read when called: defaults, then ``settings.H5P``."""
+    return {**H5P_DEFAULTS, **getattr(settings, "H5P", {})}
 
 
 def h5p_player_context(*, activity: H5PActivity | None, request=None, page=None) -> dict | None:

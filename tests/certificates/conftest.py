@@ -13,20 +13,9 @@ def certificate_fonts():
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Certificates written to a throw-away directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    from django.core.files.storage import storages
-
-    storages._storages = {}
-    yield
-    storages._storages = {}
+def _private_files(private_storage):
+    """Certificates are written to a throw-away private storage."""
+    return private_storage
 
 
 @pytest.fixture

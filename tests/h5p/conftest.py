@@ -6,16 +6,9 @@ from tests.h5p import factories
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
+def _private_files(private_storage):
     """Each test gets its own private storage folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    return tmp_path / "private"
+    return private_storage
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Real browser: a learner opens a lesson, the player loads lazily, the learner answers the
 demo activity and the result (and resume state) is stored."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -14,31 +12,13 @@ from tests.h5p.factories import lesson_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1100, "height": 700}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(40_000)
-        yield context, page
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 700}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(40_000)
+    yield context, page
+    context.close()
 
 
 def demo_activity(key):

@@ -16,20 +16,9 @@ def live_figures(settings):
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Export files go to a temporary private storage."""
-    from django.core.files.storage import storages
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    storages._storages = {}
-    yield
-    storages._storages = {}
+def _private_files(private_storage):
+    """Export files go to a throw-away private storage."""
+    return private_storage
 
 
 @pytest.fixture

@@ -155,7 +155,10 @@ def test_course_enrol_include_renders_button_then_progress(rf, learner):
     from django.template import Context, Template
 
     tree = factories.course_tree()
-    template = Template('{% include "learners/includes/course_enrol.html" with course=course %}')
+    template = Template(
+        "{% load learners_tags %}{% course_progress_for course as progress %}"
+        '{% include "learners/includes/course_enrol.html" with course=course progress=progress %}'
+    )
     request = rf.get("/")
     request.user = learner
     html = template.render(Context({"course": tree.course, "user": learner, "request": request}))
