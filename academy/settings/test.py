@@ -19,5 +19,15 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ACADEMIE_SIGNING = {**ACADEMIE_SIGNING, "DEMO_DIR": ENV.data_dir / "test-signing"}
+# Tests sign with the local demo CA whatever the environment configures (outside services dummy).
+ACADEMIE_SIGNING = {
+    **ACADEMIE_SIGNING,
+    "PKCS12_PATH": None,
+    "PKCS12_PASSWORD": None,
+    "KEY_PATH": None,
+    "CERT_PATH": None,
+    "CHAIN_PATHS": [],
+    "TIMESTAMP_URL": None,
+    "DEMO_DIR": ENV.data_dir / "test-signing",
+}
 WAGTAILADMIN_BASE_URL = "http://testserver"
