@@ -31,6 +31,16 @@ def production_services():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_site_root_paths():
+    """Rolled-back tests leave Wagtail's cached site root paths behind (the cache is not
+    transactional, and with Redis it outlives the process): each test computes its own."""
+    from django.core.cache import cache
+    from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY
+
+    cache.delete(SITE_ROOT_PATHS_CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """Requests leave their language active in the thread: start every test in French."""
     from django.utils import translation

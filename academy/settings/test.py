@@ -5,8 +5,16 @@ against PostgreSQL and Redis; tasks stay eager except in the tests that start a
 real Celery worker (marked ``production``).
 """
 
+import os
+
 from .base import *  # noqa: F401,F403
-from .base import ACADEMIE_SIGNING, ENV
+from .base import ACADEMIE_SIGNING, CACHES, ENV
+
+# Parallel test workers (pytest-xdist) each have their own database: with Redis, each also
+# gets its own cache keys and Celery queue, so that one never reads the other's rows.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"academie-test-{TEST_WORKER}"}}
+CELERY_TASK_DEFAULT_QUEUE = f"academie-test-{TEST_WORKER}"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
