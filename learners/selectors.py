@@ -193,7 +193,8 @@ def _recommended_courses(*, user, enrolled: list[int]) -> list[CoursePage]:
 
 def course_progress(*, user, course) -> dict | None:
     """A learner's progress in one course, for the course page: enrolment, percent per
-    module and for the course, lesson statuses and the next lesson id (None: not enrolled)."""
+    module (by translation key) and for the course, lesson statuses and the next lesson id
+    (None: not enrolled)."""
     course = course_tree.canonical_course(course)
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
     if enrollment is None:
@@ -206,20 +207,18 @@ def course_progress(*, user, course) -> dict | None:
     modules: dict[str, list[int]] = {}
     for lesson in lessons:
         modules.setdefault(lesson["path"][: -Page.steplen], []).append(lesson["id"])
-    module_percent = {}
-    module_by_key = {}
-    module_pages = Page.objects.filter(path__in=list(modules)).values_list("path", "pk", "translation_key")
-    for path, pk, translation_key in module_pages:
-        ids = modules[path]
-        module_percent[pk] = len([i for i in ids if i in done]) * 100 // len(ids)
-        # Keyed by translation key too: the Arabic outline shows the translated module pages.
-        module_by_key[str(translation_key)] = module_percent[pk]
+    # Keyed by translation key: the Arabic outline shows the translated module pages.
+    module_percent = {
+        str(translation_key): len([i for i in modules[path] if i in done]) * 100 // len(modules[path])
+        for path, translation_key in Page.objects.filter(path__in=list(modules)).values_list(
+            "path", "translation_key"
+        )
+    }
     nxt = _next_lesson(lessons, done)
     return {
         "enrollment": enrollment,
         "percent": enrollment.progress_percent,
         "modules": module_percent,
-        "modules_by_key": module_by_key,
         "lessons": statuses,
         "next_lesson_id": nxt["id"] if nxt else None,
     }

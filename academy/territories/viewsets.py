@@ -27,9 +27,6 @@ class TerritoryPermissionPolicy(ModelPermissionPolicy):
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, a) for a in actions)
 
-    def users_with_any_permission(self, actions):  # pragma: no cover - not used by the views here
-        return super().users_with_any_permission(actions)
-
 
 class TerritoryViewSet(ModelViewSet):
     model = Territory

@@ -19,4 +19,4 @@ def module_percent(progress, module):
     """Percent of ``module``'s lessons completed, in either language (None: not enrolled)."""
     if not progress:
         return None
-    return progress["modules_by_key"].get(str(module.translation_key))
+    return progress["modules"].get(str(module.translation_key))
