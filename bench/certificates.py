@@ -83,7 +83,7 @@ def run(n: int, rounds: int) -> int:
     from certificates.services import (
         certificate_issue,
         certificate_renderer,
-        certificate_template_for,
+        certificate_template_get,
         certificate_verify_url,
     )
     from certificates.signing import signing_backend
@@ -99,7 +99,7 @@ def run(n: int, rounds: int) -> int:
         title_ar="الكفايات الرقمية: أمن المعلومات",
         template=factories.template(),
     )
-    template = certificate_template_for(course_page)
+    template = certificate_template_get(course_page.certificate_template_id)
     backend = signing_backend()
     renderer = certificate_renderer()
 

@@ -9,20 +9,27 @@ transaction); at worst an orphan PDF file named after an unused UUID.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
 import threading
 import uuid as uuid_lib
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from academy.territories.selectors import territory_lineage
 
 from .models import Certificate, CertificateTemplate, SerialCounter
 from .rendering import CertificateContent, CertificateRenderer
@@ -79,9 +86,10 @@ def certificate_template_default() -> CertificateTemplate:
     return template
 
 
-def certificate_template_for(course) -> CertificateTemplate:
-    if getattr(course, "certificate_template_id", None):
-        return course.certificate_template  # select_related by the issuing query
+def certificate_template_get(template_id: int | None) -> CertificateTemplate:
+    """The course's own template, or the default one when the course names none."""
+    if template_id:
+        return CertificateTemplate.objects.get(pk=template_id)
     return certificate_template_default()
 
 
@@ -91,12 +99,28 @@ def _decimal_text(value) -> str | None:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def _course_title_ar(course) -> str:
-    translations = getattr(course, "get_translations", None)
-    if translations is None:
-        return course.title
-    translation = course.get_translations().filter(locale__language_code="ar").first()
-    return translation.title if translation else course.title
+@dataclass(frozen=True)
+class CourseFacts:
+    """What a certificate prints of its course, read when it is issued."""
+
+    page_id: int
+    title_fr: str
+    title_ar: str
+    hours: Decimal | None
+    awards_certificate: bool
+    template_id: int | None
+
+
+def _arabic_title(course_path: str):
+    """The title of the Arabic translation of the course at ``course_path`` (NULL: none)."""
+    return Subquery(
+        Page.objects.filter(
+            translation_key=OuterRef(f"{course_path}__translation_key"),
+            locale__language_code="ar",
+        )
+        .exclude(pk=OuterRef(f"{course_path}_id"))
+        .values("title")[:1]
+    )
 
 
 def certificate_verify_url(certificate_uuid) -> str:
@@ -104,22 +128,16 @@ def certificate_verify_url(certificate_uuid) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def certificate_snapshot_build(*, enrollment, template, serial: str, certificate_uuid, issued_on):
+def certificate_snapshot_build(
+    *, enrollment, course: CourseFacts, template, serial: str, certificate_uuid, issued_on
+):
     """Everything printed on the certificate, frozen as plain JSON at issue time."""
     user = enrollment.user
-    course = enrollment.course
-    unit = enrollment.unit_at_completion or enrollment.unit_at_enrollment or user.unit
-    units = []
-    if unit is not None:
-        for node in [*unit.get_ancestors(), unit]:
-            units.append(
-                {
-                    "code": node.code,
-                    "level": node.level,
-                    "name_fr": node.name_fr,
-                    "name_ar": node.name_ar,
-                }
-            )
+    unit_id = enrollment.unit_at_completion_id or enrollment.unit_at_enrollment_id or user.unit_id
+    units = [
+        {"code": node.code, "level": node.level, "name_fr": node.name_fr, "name_ar": node.name_ar}
+        for node in (territory_lineage(unit_id=unit_id) if unit_id else [])
+    ]
     return {
         "version": SNAPSHOT_VERSION,
         "serial": serial,
@@ -130,10 +148,10 @@ def certificate_snapshot_build(*, enrollment, template, serial: str, certificate
             "matricule": user.matricule or "",
         },
         "course": {
-            "page_id": course.pk,
-            "title_fr": course.title,
-            "title_ar": _course_title_ar(course),
-            "hours": _decimal_text(getattr(course, "estimated_hours", None)),
+            "page_id": course.page_id,
+            "title_fr": course.title_fr,
+            "title_ar": course.title_ar,
+            "hours": _decimal_text(course.hours),
         },
         "final_score": _decimal_text(enrollment.final_score),
         "completed_at": enrollment.completed_at.isoformat() if enrollment.completed_at else None,
@@ -201,51 +219,86 @@ def certificate_pdf_build(*, snapshot: dict, template: CertificateTemplate | Non
 # -- issuance ------------------------------------------------------------------------
 
 
-def _enrollment_locked(enrollment):
+class _Locked(NamedTuple):
+    enrollment: object
+    course: CourseFacts
+    valid_certificate_id: int | None
+    has_revoked_certificate: bool
+
+
+@functools.cache
+def _issuing_read():
+    """The locked read of :func:`_enrollment_locked`, built once per process.
+
+    Resolving these annotations costs Django more than PostgreSQL takes to run the
+    query; the queryset is never evaluated itself, only cloned by ``get()``.
+    """
     from learners.models import Enrollment
 
+    held = Certificate.objects.filter(enrollment=OuterRef("pk"))
     return (
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related(
-            "user",
-            "user__unit",
-            "course",
-            "course__certificate_template",
-            "unit_at_completion",
-            "unit_at_enrollment",
+        .select_related("user")
+        .annotate(
+            course_title_fr=F("course__title"),
+            course_title_ar=_arabic_title("course"),
+            course_hours=F("course__estimated_hours"),
+            course_awards_certificate=F("course__awards_certificate"),
+            course_template_id=F("course__certificate_template_id"),
+            valid_certificate_id=Subquery(
+                held.filter(status=Certificate.Status.VALID).values("pk")[:1]
+            ),
+            has_revoked_certificate=Exists(held.filter(status=Certificate.Status.REVOKED)),
         )
-        .get(pk=enrollment.pk)
     )
 
 
-def _check_issuable(enrollment, *, statuses: set[str], allow_after_revocation: bool) -> None:
-    if enrollment.status != "completed":
+def _enrollment_locked(enrollment) -> _Locked:
+    """Locks the enrolment row and reads everything issuing needs in the same query.
+
+    The learner is joined; the course facts and the certificates the enrolment already
+    holds come as annotations. Joining the units too, or selecting the course page
+    instance, made PostgreSQL plan (or Django build) for several milliseconds per
+    certificate: ``bench/certificates.py`` measures it.
+    """
+    locked = _issuing_read().get(pk=enrollment.pk)
+    course = CourseFacts(
+        page_id=locked.course_id,
+        title_fr=locked.course_title_fr,
+        title_ar=locked.course_title_ar or locked.course_title_fr,
+        hours=locked.course_hours,
+        awards_certificate=locked.course_awards_certificate,
+        template_id=locked.course_template_id,
+    )
+    return _Locked(locked, course, locked.valid_certificate_id, locked.has_revoked_certificate)
+
+
+def _check_issuable(locked: _Locked, *, allow_after_revocation: bool) -> None:
+    if locked.enrollment.status != "completed":
         raise CertificateIssueRefused(
             _("The enrolment is not completed: no certificate can be issued."), code="not_completed"
         )
-    if getattr(enrollment.course, "awards_certificate", True) is False:
+    if not locked.course.awards_certificate:
         raise CertificateIssueRefused(
             _("This course does not award a certificate."), code="no_certificate"
         )
-    if (
-        not allow_after_revocation
-        and enrollment.certificates.filter(status=Certificate.Status.REVOKED).exists()
-    ):
+    if not allow_after_revocation and locked.has_revoked_certificate:
         raise CertificateIssueRefused(
             _("A certificate of this enrolment was revoked: issue a new one from the admin."),
             code="revoked",
         )
 
 
-def _certificate_create(*, enrollment, issued_by=None, template=None) -> Certificate:
+def _certificate_create(*, locked: _Locked, issued_by=None, template=None) -> Certificate:
     """Builds, signs and stores a new valid certificate. Call inside a transaction."""
-    template = template or certificate_template_for(enrollment.course)
+    template = template or certificate_template_get(locked.course.template_id)
     now = timezone.now()
     issued_on = timezone.localdate(now)
     certificate_uuid = uuid_lib.uuid4()
     serial = serial_next(year=issued_on.year)
     snapshot = certificate_snapshot_build(
-        enrollment=enrollment,
+        enrollment=locked.enrollment,
+        course=locked.course,
         template=template,
         serial=serial,
         certificate_uuid=certificate_uuid,
@@ -255,7 +308,7 @@ def _certificate_create(*, enrollment, issued_by=None, template=None) -> Certifi
     certificate = Certificate(
         uuid=certificate_uuid,
         serial=serial,
-        enrollment=enrollment,
+        enrollment=locked.enrollment,
         template=template,
         status=Certificate.Status.VALID,
         issued_at=now,
@@ -286,20 +339,10 @@ def certificate_issue(
     try:
         with transaction.atomic():
             locked = _enrollment_locked(enrollment)
-            # One query for what the enrolment already holds: valid first.
-            held = list(
-                locked.certificates.filter(
-                    status__in=[Certificate.Status.VALID, Certificate.Status.REVOKED]
-                ).order_by("-status")
-            )
-            if held and held[0].status == Certificate.Status.VALID:
-                return held[0]
-            _check_issuable(
-                locked,
-                statuses={c.status for c in held},
-                allow_after_revocation=allow_after_revocation,
-            )
-            certificate = _certificate_create(enrollment=locked, issued_by=issued_by)
+            if locked.valid_certificate_id is not None:
+                return Certificate.objects.get(pk=locked.valid_certificate_id)
+            _check_issuable(locked, allow_after_revocation=allow_after_revocation)
+            certificate = _certificate_create(locked=locked, issued_by=issued_by)
     except IntegrityError:
         # Another writer committed the enrolment's certificate first.
         existing = Certificate.objects.filter(
@@ -326,13 +369,13 @@ def certificate_reissue(*, certificate: Certificate, issued_by=None) -> Certific
                 % {"status": old.get_status_display()},
                 code="not_valid",
             )
-        enrollment = _enrollment_locked(old.enrollment)
+        locked = _enrollment_locked(old.enrollment)
         now = timezone.now()
         # Free the "one valid certificate" slot first, then link once the new one exists.
         Certificate.objects.filter(pk=old.pk).update(
             status=Certificate.Status.SUPERSEDED, superseded_at=now
         )
-        new = _certificate_create(enrollment=enrollment, issued_by=issued_by, template=old.template)
+        new = _certificate_create(locked=locked, issued_by=issued_by, template=old.template)
         Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
     logger.info("Certificate %s re-issued as %s", old.serial, new.serial)
     return new

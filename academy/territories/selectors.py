@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Territory
 
@@ -29,9 +29,17 @@ def territory_children(*, unit: Territory | None) -> QuerySet[Territory]:
 def territory_ancestors(*, unit: Territory, include_self: bool = True) -> list[Territory]:
     """From the region down to the unit: the breadcrumb "Région > Province > Commune"."""
     steplen = Territory.steplen
-    paths = [unit.path[: steplen * depth] for depth in range(1, unit.depth + (1 if include_self else 0))]
+    paths = [
+        unit.path[: steplen * depth] for depth in range(1, unit.depth + (1 if include_self else 0))
+    ]
     by_path = {t.path: t for t in Territory.objects.filter(path__in=paths)}
     return [by_path[p] for p in paths if p in by_path]
+
+
+def territory_lineage(*, unit_id: int) -> list[Territory]:
+    """The unit of id ``unit_id`` and its ancestors, region first, in one query."""
+    below = Territory.objects.filter(pk=unit_id, path__startswith=OuterRef("path"))
+    return list(Territory.objects.filter(Exists(below)).order_by("depth"))
 
 
 def territory_breadcrumb(*, unit: Territory) -> str:

@@ -10,6 +10,7 @@ from academy.territories.selectors import (
     territory_children,
     territory_get,
     territory_level_counts,
+    territory_lineage,
     territory_search,
     territory_subtree,
 )
@@ -69,6 +70,15 @@ def test_ancestors_give_the_breadcrumb_region_province_commune(national):
         assert territory_breadcrumb(unit=commune) == "Oriental > Berkane > Berkane"
     with translation.override("ar"):
         assert territory_breadcrumb(unit=commune) == "الشرق > بركان > بركان"
+
+
+def test_lineage_by_id_is_the_unit_and_its_ancestors_in_one_query(national, django_assert_num_queries):
+    commune = territory_get(code="02.113.01.09")
+    region = territory_get(code="02")
+    with django_assert_num_queries(1):
+        lineage = territory_lineage(unit_id=commune.pk)
+    assert lineage == territory_ancestors(unit=commune)
+    assert territory_lineage(unit_id=region.pk) == [region]
 
 
 def test_children_of_national_level_are_the_twelve_regions(national):

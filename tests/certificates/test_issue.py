@@ -45,6 +45,38 @@ def test_certificate_issue_freezes_snapshot_and_stores_signed_pdf(enrollment, sm
     assert s["template"]["layout_version"] == 1
 
 
+def test_certificate_issue_falls_back_to_french_title_and_default_template(learner):
+    course_page = factories.course(title_fr="Cours sans traduction")  # no template either
+    certificate = certificate_issue(
+        enrollment=factories.completed_enrollment(user=learner, course_page=course_page)
+    )
+    assert certificate.snapshot["course"]["title_ar"] == "Cours sans traduction"
+    assert certificate.template.name == "Académie — modèle par défaut"
+    assert certificate.snapshot["signatory"]["name_ar"] == "مديرية التكوين"
+
+
+def test_certificate_issue_refuses_a_course_without_certificate(enrollment, course_page):
+    course_page.awards_certificate = False
+    course_page.save()
+    with pytest.raises(CertificateIssueRefused) as refused:
+        certificate_issue(enrollment=enrollment)
+    assert refused.value.code == "no_certificate"
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_issue_reads_and_writes_in_a_fixed_number_of_queries(
+    enrollment, learner, django_assert_num_queries
+):
+    certificate_issue(enrollment=factories.completed_enrollment(user=learner))  # year's counter
+    # savepoint, locked read (learner, course, held certificates), template, serial,
+    # unit lineage, insert, release
+    with django_assert_num_queries(7):
+        certificate_issue(enrollment=enrollment)
+    # already issued: the locked read and the certificate
+    with django_assert_num_queries(4):
+        certificate_issue(enrollment=enrollment)
+
+
 def test_certificate_issue_refuses_incomplete_enrollment(enrollment):
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=Enrollment.Status.ACTIVE, completed_at=None
