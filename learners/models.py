@@ -84,6 +84,8 @@ class Enrollment(models.Model):
             models.Index(fields=["course", "status"]),
             models.Index(fields=["status", "last_activity_at"]),
             models.Index(fields=["completed_at"]),
+            # HR period filters: "enrolled or completed in the period" is a BitmapOr of both.
+            models.Index(fields=["enrolled_at"]),
         ]
 
     def __str__(self):

@@ -82,24 +82,26 @@ def _people_by_unit(*, scope: Scope, filters: StatsFilters) -> list[tuple[int, i
     the learner's unit: two hash aggregates instead of COUNT(DISTINCT ...), which sorts.
     """
     Enrollment = enrollment_model()
-    per_learner = Enrollment.objects.filter(
-        scope.unit_q("user__unit"), user__is_active=True
-    ).filter(filters.period_q("enrolled_at"))
+    per_learner = Enrollment.objects.filter(scope.unit_q("user__unit")).filter(filters.period_q("enrolled_at"))
     if filters.course_id:
         per_learner = per_learner.filter(course_id=filters.course_id)
-    if filters.job_title:
-        per_learner = per_learner.filter(user__job_title=filters.job_title)
     per_learner = per_learner.values("user_id").annotate(last=Max("last_activity_at")).order_by()
     inner_sql, inner_params = per_learner.query.sql_with_params()
     connection = connections[per_learner.db]
     since = connection.ops.adapt_datetimefield_value(timezone.now() - datetime.timedelta(days=ACTIVE_DAYS))
     user_table = connection.ops.quote_name(User._meta.db_table)
+    # The learner's own conditions apply once, in the outer join: joining the users inside
+    # too made PostgreSQL hash the whole user table in every parallel worker.
+    where, where_params = "u.is_active", []
+    if filters.job_title:
+        where, where_params = "u.is_active AND u.job_title = %s", [filters.job_title]
     sql = (
         f"SELECT u.unit_id, COUNT(*), COUNT(*) FILTER (WHERE e.last >= %s) "
-        f"FROM ({inner_sql}) e INNER JOIN {user_table} u ON u.id = e.user_id GROUP BY u.unit_id"
+        f"FROM ({inner_sql}) e INNER JOIN {user_table} u ON u.id = e.user_id "
+        f"WHERE {where} GROUP BY u.unit_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (since, *inner_params))
+        cursor.execute(sql, (since, *inner_params, *where_params))
         return cursor.fetchall()
 
 

@@ -49,6 +49,17 @@ def test_active_learners_counts_last_30_days(world):
     assert (figures.enrolled_learners, figures.active_learners) == (3, 2)
 
 
+def test_enrolled_and_active_learners_follow_the_job_title_and_leave_out_deactivated_staff(world):
+    everything = scope_for(visibility=Visibility(everything=True))
+    engineers = unit_rollup(scope=everything, filters=StatsFilters(job_title="Ingénieur")).total
+    assert (engineers.enrolled_learners, engineers.active_learners) == (1, 1)
+    gone = world["people"]["c2"]
+    gone.is_active = False
+    gone.save()
+    figures = unit_rollup(scope=everything, filters=StatsFilters()).total
+    assert (figures.staff, figures.enrolled_learners) == (5, 5)
+
+
 def test_completion_attributed_to_unit_at_completion_or_current_unit(world):
     t = world["tree"]
     mover = factories.learner(t["c3"], username="mover")
