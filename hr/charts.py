@@ -81,9 +81,10 @@ class LineChart:
 def line_chart(items: list[tuple[str, float | None]], *, rtl: bool = False, width: int = 640, height: int = 220,
                top_value: float = 100.0) -> LineChart:
     """A line over time (values 0..top_value); missing values break nothing (they are skipped)."""
-    left, right, top, bottom = 44, width - 12, 12, height - 30
+    # 44: the value labels' side; 28: half a month label ("2026-11"), centred on the last point.
+    left, right, top, bottom = 44, width - 28, 12, height - 30
     if rtl:
-        left, right = 12, width - 44
+        left, right = 28, width - 44
     n = max(len(items) - 1, 1)
     points = []
     for i, (label, value) in enumerate(items):
