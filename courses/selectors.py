@@ -312,7 +312,26 @@ def quiz_attempts_for(*, user, page: Page, block_id: str = "", is_final: bool = 
     )
 
 
-def attempt_display(*, attempt: QuizAttempt) -> dict:
+@dataclass(frozen=True)
+class AttemptTimer:
+    """The clock of a timed final assessment, as the learner is shown it."""
+
+    limit_minutes: int
+    ends_at: datetime
+    seconds_left: int
+
+
+def attempt_timer(*, attempt: QuizAttempt, course: CoursePage, now: datetime | None = None) -> AttemptTimer | None:
+    """The time left on an open final attempt of a course with a time limit; else None."""
+    limit = course.final_time_limit_minutes if attempt.is_final else 0
+    if not limit or attempt.is_submitted:
+        return None
+    ends_at = attempt.started_at + timedelta(minutes=limit)
+    left = (ends_at - (now or timezone.now())).total_seconds()
+    return AttemptTimer(limit_minutes=limit, ends_at=ends_at, seconds_left=max(0, int(left)))
+
+
+def attempt_display(*, attempt: QuizAttempt, now: datetime | None = None) -> dict:
     """The attempt in the learner's language. Before submission only the public view of
     each question (prompt, choices) is included: never the answer key."""
     from courses.grading import question_from_block, question_public_view
@@ -361,6 +380,7 @@ def attempt_display(*, attempt: QuizAttempt) -> dict:
         "title": title,
         "items": items,
         "state": assessment_status(course=course, user=attempt.user) if attempt.is_final else None,
+        "timer": attempt_timer(attempt=attempt, course=canonical, now=now) if attempt.is_final else None,
     }
 
 

@@ -88,7 +88,8 @@ def wait_for(predicate, timeout=30.0, interval=0.1):
 @pytest.fixture(autouse=True)
 def _wagtail_tree_after_flush(request):
     """Transactional tests flush the database, taking the rows that migrations created
-    (Wagtail's root page, the default locale and site) with them. Put them back."""
+    (Wagtail's root page and root collection, the default locale and site) with them.
+    Put them back."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
@@ -97,8 +98,10 @@ def _wagtail_tree_after_flush(request):
         return
     request.getfixturevalue("transactional_db")
     from django.conf import settings
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
     if not Page.objects.filter(depth=1).exists():
@@ -131,7 +134,7 @@ ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 @pytest.fixture(scope="session")
 def browser():

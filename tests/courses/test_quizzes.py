@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from courses import services
@@ -236,3 +236,67 @@ def test_final_assessment_refusal_is_shown_on_the_course_page(demo, learner, cli
     response = client.post(reverse("courses:assessment_start", args=[course.pk]), follow=True)
     assert QuizAttempt.objects.filter(user=learner, is_final=True).count() == 1
     assert response.status_code == 200
+
+
+# --- Timed final assessment: the clock the learner sees ----------------------------------
+
+
+def test_attempt_timer_counts_down_from_the_start_of_a_timed_final(demo, learner, recorded):
+    from courses.selectors import attempt_timer
+
+    course = _course()
+    CoursePage.objects.filter(pk=course.pk).update(final_time_limit_minutes=20)
+    course.refresh_from_db()
+    now = timezone.now()
+    attempt = services.quiz_attempt_start(user=learner, page=course, now=now - timedelta(minutes=5))
+    timer = attempt_timer(attempt=attempt, course=course, now=now)
+    assert (timer.limit_minutes, timer.seconds_left) == (20, 15 * 60)
+    assert timer.ends_at == attempt.started_at + timedelta(minutes=20)
+    # past the end: nothing left, never negative
+    assert attempt_timer(attempt=attempt, course=course, now=now + timedelta(hours=1)).seconds_left == 0
+    services.quiz_attempt_submit(attempt=attempt, user=learner, answers={}, now=now)
+    attempt.refresh_from_db()
+    assert attempt_timer(attempt=attempt, course=course, now=now) is None
+
+
+def test_attempt_timer_is_absent_without_a_time_limit_and_on_practice_quizzes(demo, learner, recorded):
+    from courses.selectors import attempt_timer
+
+    course = _course()
+    CoursePage.objects.filter(pk=course.pk).update(final_time_limit_minutes=0)
+    course.refresh_from_db()
+    final = services.quiz_attempt_start(user=learner, page=course)
+    assert attempt_timer(attempt=final, course=course) is None
+    lesson = _lesson()
+    practice = services.quiz_attempt_start(user=learner, page=lesson, block_id=_quiz_id(lesson))
+    CoursePage.objects.filter(pk=course.pk).update(final_time_limit_minutes=20)
+    course.refresh_from_db()
+    assert attempt_timer(attempt=practice, course=course) is None
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_timed_final_page_states_the_limit_and_the_end_time(demo, learner, client, recorded, lang):
+    course = _course(lang)
+    CoursePage.objects.filter(translation_key=course.translation_key).update(final_time_limit_minutes=2)
+    client.force_login(learner)
+    client.post(reverse("courses:assessment_start", args=[course.pk]))
+    attempt = QuizAttempt.objects.get(user=learner, is_final=True)
+    with translation.override(lang):
+        url = reverse("courses:attempt", args=[attempt.pk])
+    html = client.get(url).content.decode()
+    assert 'role="timer"' in html and "data-timer-seconds=" in html
+    assert "attempt-timer.js" in html
+    expected = {"fr": "Vous disposez de 2 minutes", "ar": "لديك دقيقتان"}[lang]
+    assert expected in html
+    ends_at = timezone.localtime(attempt.started_at + timedelta(minutes=2)).strftime("%H:%M")
+    assert ends_at in html
+
+
+def test_untimed_final_page_has_no_clock(demo, learner, client, recorded):
+    course = _course()
+    CoursePage.objects.filter(pk=course.pk).update(final_time_limit_minutes=0)
+    client.force_login(learner)
+    client.post(reverse("courses:assessment_start", args=[course.pk]))
+    attempt = QuizAttempt.objects.get(user=learner, is_final=True)
+    html = client.get(reverse("courses:attempt", args=[attempt.pk])).content.decode()
+    assert 'role="timer"' not in html and "attempt-timer.js" not in html
