@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
-BENCHES := pages ingest certificates hr_measure
+BENCHES := pages ingest certificates hr_measure diagnostic_measure weight load faults
 
 .PHONY: help install system-packages python-packages node-packages assets demo test test-production check lint bench clean
 
@@ -15,6 +15,7 @@ help:
 	@echo "make demo             install everything, build the demo, serve it on http://$(HOST):$(PORT)/"
 	@echo "make test             install everything and run the whole test suite (embedded profile)"
 	@echo "make test-production  the suite against PostgreSQL + Redis + a Celery worker (needs DATABASE_URL, REDIS_URL, SECRET_KEY)"
+	@echo "make check            lint (ruff), format check, migrations in step with the models, import contracts"
 	@echo "make bench            run the benchmarks under bench/ (PostgreSQL and Redis on 127.0.0.1)"
 
 install: python-packages node-packages assets
@@ -24,14 +25,22 @@ python-packages:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen --quiet
 
-node-packages:
-	# --ignore-scripts: both packages ship built files; a preinstall hook of h5p-standalone runs npx.
+# Stamp files: npm ci and the assets are redone only when what they come from changed.
+node-packages: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	# --ignore-scripts: the packages ship built files; a preinstall hook of h5p-standalone runs npx.
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Translations compiled with Babel (no GNU gettext needed); certificate fonts converted to TTF.
-assets:
+CATALOGUES := $(shell find . -name django.po -not -path './.venv/*' -not -path './node_modules/*')
+# The fonts go to the data folder: one stamp per data folder.
+ASSETS_STAMP := $(or $(ACADEMIE_DATA_DIR),var)/.assets-built
+assets: $(ASSETS_STAMP)
+$(ASSETS_STAMP): $(CATALOGUES) node_modules/.installed | python-packages
 	$(RUN) python manage.py compile_translations
 	$(RUN) python manage.py certificate_fonts
+	@mkdir -p $(dir $@) && touch $@
 
 # Browser and PDF tools for the tests (Debian packages). Installed when missing and possible.
 system-packages:
@@ -47,6 +56,10 @@ system-packages:
 	  fi; \
 	fi
 
+# HOST and PORT reach the commands: SITE_URL (links printed, e-mailed, stored and in QR codes)
+# then names the address actually served (academy/settings/env.py).
+demo: export HOST := $(HOST)
+demo: export PORT := $(PORT)
 demo: install
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed_demo
@@ -61,8 +74,15 @@ test-production: install system-packages
 	$(RUN) python manage.py check --deploy --fail-level WARNING
 	$(RUN) pytest $(PYTEST_ARGS)
 
-lint:
+# Fast gates, before the suite (CI runs them first): lint, format, migrations in step with models,
+# dependency direction between apps (import-linter contracts in pyproject.toml).
+check: python-packages
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) lint-imports
+
+lint: check
 
 # Each benchmark prints its figures; they use PostgreSQL and Redis on 127.0.0.1.
 bench: install

@@ -6,10 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy.accounts.views import set_language
-from academy.core.views import root_redirect
+from academy.core.views import favicon, root_redirect
 
 urlpatterns = [
     path("", root_redirect, name="root"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("learn/", include("learners.urls")),
     path("courses-app/", include("courses.urls")),
     path("hr/", include("hr.urls")),
+    path("diagnostic/", include("diagnostic.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -77,7 +77,6 @@ def make_enrollments(count: int, course_page, unit):
 
 
 def run(n: int, rounds: int) -> int:
-    from certificates import services
     from certificates.fonts import fonts_build
     from certificates.rendering import CertificateContent
     from certificates.services import (
@@ -86,6 +85,7 @@ def run(n: int, rounds: int) -> int:
         certificate_template_get,
         certificate_verify_url,
     )
+    from certificates.services import issue as issuing
     from certificates.signing import signing_backend
     from tests import factories as base
     from tests.certificates import factories
@@ -99,7 +99,7 @@ def run(n: int, rounds: int) -> int:
         title_ar="الكفايات الرقمية: أمن المعلومات",
         template=factories.template(),
     )
-    template = certificate_template_get(course_page.certificate_template_id)
+    template = certificate_template_get(course_page.certificate_template_link.template_id)
     backend = signing_backend()
     renderer = certificate_renderer()
 
@@ -115,7 +115,7 @@ def run(n: int, rounds: int) -> int:
         # sign of its snapshot, nothing else).
         e2e_time = floor_time = 0.0
         build_time = [0.0]
-        original_build = services.certificate_pdf_build
+        original_build = issuing.certificate_pdf_build
 
         def timed_build(_build=original_build, _acc=build_time, **kwargs):
             start = time.perf_counter()
@@ -124,7 +124,7 @@ def run(n: int, rounds: int) -> int:
             finally:
                 _acc[0] += time.perf_counter() - start
 
-        services.certificate_pdf_build = timed_build
+        issuing.certificate_pdf_build = timed_build
         for enrollment in enrollments:
             start = time.perf_counter()
             certificate = certificate_issue(enrollment=enrollment)
@@ -136,7 +136,7 @@ def run(n: int, rounds: int) -> int:
             start = time.perf_counter()
             backend.sign(renderer.render(content), reason=f"Certificat {content.serial}")
             floor_time += time.perf_counter() - start
-        services.certificate_pdf_build = original_build
+        issuing.certificate_pdf_build = original_build
         e2e, floor = n / e2e_time, n / floor_time
         overhead_ms = (e2e_time - build_time[0]) / n * 1000
 

@@ -23,18 +23,43 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-DB_NAME = "academie_bench_hr"
+# Another database may be named (a helper's own, or a second data set): BENCH_HR_DB.
+DB_NAME = os.environ.get("BENCH_HR_DB", "academie_bench_hr")
 PG = "postgres://postgres@127.0.0.1:5432"
 LESSONS_PER_COURSE = 3
 ENROLMENTS_PER_LEARNER = (5, 15)  # uniform: 10 on average
 COMPLETED_SHARE = 0.4
 MOVED_SHARE = 0.03
 CERTIFIED_SHARE = 0.8  # of completions
-JOB_TITLES = ["Technicien", "Administrateur", "Ingénieur", "Rédacteur", "Agent", "Secrétaire", "Comptable"]
-LAST_NAMES = [("Alami", "العلمي"), ("Bennani", "بناني"), ("Tazi", "التازي"), ("Idrissi", "الإدريسي"),
-              ("Fassi", "الفاسي"), ("Berrada", "برادة"), ("Chraibi", "الشرايبي"), ("Ouazzani", "الوزاني")]
-FIRST_NAMES = [("Amina", "أمينة"), ("Karim", "كريم"), ("Nadia", "نادية"), ("Youssef", "يوسف"),
-               ("Fatima", "فاطمة"), ("Omar", "عمر"), ("Salma", "سلمى"), ("Hamza", "حمزة")]
+JOB_TITLES = [
+    "Technicien",
+    "Administrateur",
+    "Ingénieur",
+    "Rédacteur",
+    "Agent",
+    "Secrétaire",
+    "Comptable",
+]
+LAST_NAMES = [
+    ("Alami", "العلمي"),
+    ("Bennani", "بناني"),
+    ("Tazi", "التازي"),
+    ("Idrissi", "الإدريسي"),
+    ("Fassi", "الفاسي"),
+    ("Berrada", "برادة"),
+    ("Chraibi", "الشرايبي"),
+    ("Ouazzani", "الوزاني"),
+]
+FIRST_NAMES = [
+    ("Amina", "أمينة"),
+    ("Karim", "كريم"),
+    ("Nadia", "نادية"),
+    ("Youssef", "يوسف"),
+    ("Fatima", "فاطمة"),
+    ("Omar", "عمر"),
+    ("Salma", "سلمى"),
+    ("Hamza", "حمزة"),
+]
 
 
 def setup_django() -> None:
@@ -78,7 +103,12 @@ def _ts(dt: datetime) -> str:
     return dt.isoformat(sep=" ", timespec="seconds")
 
 
-LOADED_TABLES = ("accounts_user", "learners_enrollment", "learners_lessonprogress", "certificates_certificate")
+LOADED_TABLES = (
+    "accounts_user",
+    "learners_enrollment",
+    "learners_lessonprogress",
+    "certificates_certificate",
+)
 
 
 def foreign_keys_drop(cursor) -> list[tuple[str, str, str]]:
@@ -121,15 +151,28 @@ def make_courses(count: int):
         catalogue = Page.get_first_root_node().add_child(
             instance=CataloguePage(title="Catalogue", slug="catalogue-bench", locale=locale)
         )
-    existing = list(CoursePage.objects.filter(locale=locale, slug__startswith="bench-").order_by("pk"))
+    existing = list(
+        CoursePage.objects.filter(locale=locale, slug__startswith="bench-").order_by("pk")
+    )
     for i in range(len(existing), count):
         course = catalogue.add_child(
-            instance=CoursePage(title=f"Cours {i + 1:03d} — دورة {i + 1}", slug=f"bench-{i + 1:03d}",
-                                summary="Résumé", theme="digital-basics", locale=locale)
+            instance=CoursePage(
+                title=f"Cours {i + 1:03d} — دورة {i + 1}",
+                slug=f"bench-{i + 1:03d}",
+                summary="Résumé",
+                theme="digital-basics",
+                locale=locale,
+            )
         )
-        module = course.add_child(instance=ModulePage(title="Module 1", slug=f"bench-{i + 1:03d}-m1", locale=locale))
+        module = course.add_child(
+            instance=ModulePage(title="Module 1", slug=f"bench-{i + 1:03d}-m1", locale=locale)
+        )
         for k in range(LESSONS_PER_COURSE):
-            module.add_child(instance=LessonPage(title=f"Leçon {k + 1}", slug=f"bench-{i + 1:03d}-l{k + 1}", locale=locale))
+            module.add_child(
+                instance=LessonPage(
+                    title=f"Leçon {k + 1}", slug=f"bench-{i + 1:03d}-l{k + 1}", locale=locale
+                )
+            )
         existing.append(course)
     lessons = {}
     for course in existing:
@@ -142,7 +185,9 @@ def make_courses(count: int):
 def wipe(cursor) -> None:
     # The benchmark database holds generated data only: TRUNCATE is instant where DELETE
     # would check every foreign key row by row.
-    cursor.execute("TRUNCATE learners_lessonprogress, certificates_certificate, learners_enrollment CASCADE")
+    cursor.execute(
+        "TRUNCATE learners_lessonprogress, certificates_certificate, learners_enrollment CASCADE"
+    )
     cursor.execute("DELETE FROM accounts_user WHERE matricule LIKE 'B%%'")
 
 
@@ -159,7 +204,10 @@ def generate(*, learners: int, courses: int, fresh: bool = False, seed: int = 7)
     print(f"schema + territories ready in {time.perf_counter() - started:.1f} s")
     have_learners, have_enrolments = dataset_size()
     if not fresh and have_learners == learners and have_enrolments > 0:
-        print(f"dataset present: {have_learners} learners, {have_enrolments} enrolments (use --fresh to rebuild)")
+        print(
+            f"dataset present: {have_learners} learners, {have_enrolments} enrolments (use --fresh to rebuild)"
+        )
+        generate_diagnostics(seed=seed)
         return
 
     t = time.perf_counter()
@@ -169,7 +217,9 @@ def generate(*, learners: int, courses: int, fresh: bool = False, seed: int = 7)
     rng = random.Random(seed)
     communes = list(Territory.objects.filter(level="commune").values_list("pk", "population_2014"))
     commune_ids = [pk for pk, _ in communes]
-    weights = [max(pop or 1000, 1000) ** 0.5 for _, pop in communes]  # big towns get more staff, not all
+    weights = [
+        max(pop or 1000, 1000) ** 0.5 for _, pop in communes
+    ]  # big towns get more staff, not all
     now = datetime.now(UTC)
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as django_cursor:
@@ -192,10 +242,30 @@ def generate(*, learners: int, courses: int, fresh: bool = False, seed: int = 7)
                     f"{JOB_TITLES[i % len(JOB_TITLES)]}\t{'ar' if i % 3 == 0 else 'fr'}\n"
                 )
 
-        n_users = _copy(cursor, "accounts_user", ["id", "password", "is_superuser", "username", "first_name", "last_name",
-                                                  "email", "is_staff", "is_active", "date_joined", "matricule",
-                                                  "first_name_ar", "last_name_ar", "unit_id", "unit_since",
-                                                  "job_title", "preferred_language"], users())
+        n_users = _copy(
+            cursor,
+            "accounts_user",
+            [
+                "id",
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "matricule",
+                "first_name_ar",
+                "last_name_ar",
+                "unit_id",
+                "unit_since",
+                "job_title",
+                "preferred_language",
+            ],
+            users(),
+        )
         print(f"{n_users} learners copied in {time.perf_counter() - t:.1f} s")
 
         t = time.perf_counter()
@@ -209,7 +279,9 @@ def generate(*, learners: int, courses: int, fresh: bool = False, seed: int = 7)
         for i in range(learners):
             user_id = first_user + i
             unit = units[i]
-            for course_id in rng.sample(course_ids, min(len(course_ids), rng.randint(*ENROLMENTS_PER_LEARNER))):
+            for course_id in rng.sample(
+                course_ids, min(len(course_ids), rng.randint(*ENROLMENTS_PER_LEARNER))
+            ):
                 enrolment_id += 1
                 enrolled = now - timedelta(days=rng.random() * 540)
                 completed = rng.random() < COMPLETED_SHARE
@@ -258,34 +330,192 @@ def generate(*, learners: int, courses: int, fresh: bool = False, seed: int = 7)
                     )
         print(f"rows built in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
-        n_enrol = _copy(cursor, "learners_enrollment", ["id", "user_id", "course_id", "status", "enrolled_at",
-                                                        "completed_at", "unit_at_enrollment_id", "unit_at_completion_id",
-                                                        "final_score", "progress_percent", "last_activity_at", "source"],
-                        enrolments)
+        n_enrol = _copy(
+            cursor,
+            "learners_enrollment",
+            [
+                "id",
+                "user_id",
+                "course_id",
+                "status",
+                "enrolled_at",
+                "completed_at",
+                "unit_at_enrollment_id",
+                "unit_at_completion_id",
+                "final_score",
+                "progress_percent",
+                "last_activity_at",
+                "source",
+            ],
+            enrolments,
+        )
         del enrolments
         print(f"{n_enrol} enrolments copied in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
-        n_progress = _copy(cursor, "learners_lessonprogress", ["id", "enrollment_id", "lesson_id", "status",
-                                                               "first_visit_at", "last_visit_at", "completed_at",
-                                                               "time_spent_seconds", "best_score", "score_source"],
-                           progress)
+        n_progress = _copy(
+            cursor,
+            "learners_lessonprogress",
+            [
+                "id",
+                "enrollment_id",
+                "lesson_id",
+                "status",
+                "first_visit_at",
+                "last_visit_at",
+                "completed_at",
+                "time_spent_seconds",
+                "best_score",
+                "score_source",
+            ],
+            progress,
+        )
         del progress
         print(f"{n_progress} lesson progress rows copied in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
-        n_cert = _copy(cursor, "certificates_certificate", ["id", "uuid", "serial", "enrollment_id", "status",
-                                                            "issued_at", "snapshot", "pdf", "sha256",
-                                                            "signature_backend", "revocation_reason"], certificates)
+        n_cert = _copy(
+            cursor,
+            "certificates_certificate",
+            [
+                "id",
+                "uuid",
+                "serial",
+                "enrollment_id",
+                "status",
+                "issued_at",
+                "snapshot",
+                "pdf",
+                "sha256",
+                "signature_backend",
+                "revocation_reason",
+            ],
+            certificates,
+        )
         print(f"{n_cert} certificates copied in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         foreign_keys_restore(cursor, constraints)
-        print(f"{len(constraints)} foreign keys restored and validated in {time.perf_counter() - t:.1f} s")
+        print(
+            f"{len(constraints)} foreign keys restored and validated in {time.perf_counter() - t:.1f} s"
+        )
         for table in LOADED_TABLES:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
     t = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"ANALYZE in {time.perf_counter() - t:.1f} s")
+    generate_diagnostics(seed=seed)
     print(f"dataset generated in {time.perf_counter() - started:.1f} s")
+
+
+DIAGNOSED_SHARE = 0.4  # of the generated learners
+RETAKE_SHARE = 0.25  # of those diagnosed: a first sitting months earlier
+INDICATOR_SHARE = 0.3  # of the communes
+
+
+def generate_diagnostics(*, seed: int = 7, fresh: bool = False) -> None:
+    """Digital-skills diagnostics (``diagnostic`` app) for a share of the generated learners:
+    one result per DigComp competence, some learners with an earlier sitting; the per-unit
+    roll-ups rebuilt by the app's own service; indicators for a share of the communes."""
+    from django.db import connection, transaction
+
+    from academy.accounts.models import User
+    from courses.models import Competence
+    from diagnostic.models import Diagnostic
+    from diagnostic.scoring import competence_level
+    from diagnostic.services import unit_maturity_rebuild
+
+    if Diagnostic.objects.exists() and not fresh:
+        print(f"diagnostics present: {Diagnostic.objects.count()} (use --fresh to rebuild)")
+        return
+    rng = random.Random(seed + 1)
+    t = time.perf_counter()
+    competences = list(Competence.objects.order_by("code").values_list("id", "code"))
+    people = list(User.objects.filter(matricule__startswith="B").values_list("id", "unit_id"))
+    chosen = rng.sample(people, int(len(people) * DIAGNOSED_SHARE))
+    # Each commune gets its own tendency, so that the heat table is not uniform.
+    tendency: dict = {}
+    now = datetime.now(UTC)
+    sittings, results = [], []
+    diagnostic_id = result_id = 0
+    for user_id, unit_id in chosen:
+        base = tendency.setdefault(unit_id, 0.25 + rng.random() * 0.5)
+        dates = [now - timedelta(days=rng.random() * 90)]
+        if rng.random() < RETAKE_SHARE:
+            dates.insert(0, dates[0] - timedelta(days=120 + rng.random() * 200))
+        for k, when in enumerate(dates):
+            diagnostic_id += 1
+            latest = k == len(dates) - 1
+            ability = base + (0.1 if latest and k else 0.0)
+            total = 0.0
+            for competence_id, code in competences:
+                area_bias = (int(code[0]) - 3) * 0.05
+                raw = sum(rng.random() < ability - area_bias for _ in range(2)) / 2
+                score = round(100 * raw, 1)
+                rating = rng.randint(1, 4)
+                level = competence_level(score, rating)
+                total += score
+                result_id += 1
+                results.append(
+                    f"{result_id}\t{diagnostic_id}\t{competence_id}\t{score}\t{rating}\t{level}\n"
+                )
+            w = _ts(when)
+            sittings.append(
+                f"{diagnostic_id}\t{user_id}\t{unit_id}\tsubmitted\t{w}\t{w}\t[]\t{{}}\t{{}}\t0\t"
+                f"{total / len(competences):.1f}\t{'t' if latest else 'f'}\n"
+            )
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        cursor.execute(
+            "TRUNCATE diagnostic_competenceresult, diagnostic_diagnostic, "
+            "diagnostic_unitmaturity, diagnostic_unitindicators"
+        )
+        n = _copy(
+            cursor,
+            "diagnostic_diagnostic",
+            ["id", "user_id", "unit_id", "status", "started_at", "submitted_at", "questions",
+             "answers", "self_ratings", "page", "score", "is_latest"],
+            sittings,
+        )  # fmt: skip
+        m = _copy(
+            cursor,
+            "diagnostic_competenceresult",
+            ["id", "diagnostic_id", "competence_id", "score", "self_rating", "level"],
+            results,
+        )
+        communes = list(
+            __import__("academy.territories.models", fromlist=["Territory"])
+            .Territory.objects.filter(level="commune")
+            .values_list("pk", flat=True)
+        )
+        day = now.date()
+        indicators = [
+            f"{i + 1}\t{unit}\t{day - timedelta(days=rng.randint(0, 200))}\t{_ts(now)}\t"
+            f"{'t' if rng.random() < 0.7 else 'f'}\t{'t' if rng.random() < 0.4 else 'f'}\t"
+            f"{'t' if rng.random() < 0.6 else 'f'}\t{'t' if rng.random() < 0.2 else 'f'}\t"
+            f"{rng.randint(0, 100)}\t{rng.choice(['none', 'poor', 'adequate', 'good'])}\n"
+            for i, unit in enumerate(rng.sample(communes, int(len(communes) * INDICATOR_SHARE)))
+        ]
+        k = _copy(
+            cursor,
+            "diagnostic_unitindicators",
+            ["id", "unit_id", "recorded_on", "recorded_at", "digital_registry", "e_signature",
+             "complaints_portal", "online_appointments", "professional_email_percent",
+             "connection_quality"],
+            indicators,
+        )  # fmt: skip
+        for table in ("diagnostic_diagnostic", "diagnostic_competenceresult",
+                      "diagnostic_unitindicators"):  # fmt: skip
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
+    print(f"{n} diagnostics, {m} competence results, {k} unit indicators copied in "
+          f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    t = time.perf_counter()
+    units = unit_maturity_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{units} unit roll-ups rebuilt in {time.perf_counter() - t:.1f} s")
 
 
 def main() -> int:

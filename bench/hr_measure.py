@@ -66,7 +66,9 @@ def export_pass(exporter, scope, filters, *, trace: bool):
 def copy_floor(exporter, scope, filters):
     from django.db import connection
 
-    qs = exporter.queryset(scope=scope, filters=filters).values_list(*[c.source for c in exporter.columns])
+    qs = exporter.queryset(scope=scope, filters=filters).values_list(
+        *[c.source for c in exporter.columns]
+    )
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         statement = connection.ops.compose_sql(sql, params)
@@ -103,8 +105,10 @@ def main() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         print(cursor.fetchone()[0].split(",")[0])
-    print(f"learners {args.learners}, enrolments {Enrollment.objects.count()}, "
-          f"completions {Enrollment.objects.filter(status='completed').count()}")
+    print(
+        f"learners {args.learners}, enrolments {Enrollment.objects.count()}, "
+        f"completions {Enrollment.objects.filter(status='completed').count()}"
+    )
 
     region_id = (
         Enrollment.objects.values("unit_at_enrollment__path")
@@ -115,7 +119,11 @@ def main() -> int:
         .first()
     )
     region = Territory.objects.get(path=region_id[: Territory.steplen])
-    commune = Territory.objects.filter(path__startswith=region.path, level="commune").order_by("-population_2014").first()
+    commune = (
+        Territory.objects.filter(path__startswith=region.path, level="commune")
+        .order_by("-population_2014")
+        .first()
+    )
     cases = [("national", None), ("region", region), ("commune", commune)]
     from django.conf import settings
 
@@ -131,10 +139,16 @@ def main() -> int:
             settings.HR_STATS_SNAPSHOT_MAX_AGE = 900
             t = time.perf_counter()
             stats_snapshot_refresh_task()
-            print(f"Snapshot refresh (periodic task, both attributions, whole country): "
-                  f"{(time.perf_counter() - t) * 1000:.0f} ms")
-            print("Roll-up served by the dashboard (unfiltered figures, snapshot at most 15 min old):")
-        print(f"{'roll-up':<10}{'unit':<40}{'cold ms':>9}{'best ms':>9}{'median':>9}{'target':>9}  children")
+            print(
+                f"Snapshot refresh (periodic task, both attributions, whole country): "
+                f"{(time.perf_counter() - t) * 1000:.0f} ms"
+            )
+            print(
+                "Roll-up served by the dashboard (unfiltered figures, snapshot at most 15 min old):"
+            )
+        print(
+            f"{'roll-up':<10}{'unit':<40}{'cold ms':>9}{'best ms':>9}{'median':>9}{'target':>9}  children"
+        )
         for name, unit in cases:
             scope = Scope(visibility=everything, unit=unit)
             timings, rollup = time_rollup(scope, args.repeat)
@@ -145,16 +159,22 @@ def main() -> int:
             if mode == "snapshot":
                 ok &= target is None or best < target
             label = unit.name_fr if unit else "Maroc"
-            print(f"{name:<10}{label[:38]:<40}{timings[0]:>9.1f}{best:>9.1f}{statistics.median(timings):>9.1f}"
-                  f"{(f'<{target:.0f}' if target else '—'):>9}{verdict}  {len(rollup.children)} "
-                  f"(completions {rollup.total.completions}, rate {rollup.total.completion_rate} %)")
+            print(
+                f"{name:<10}{label[:38]:<40}{timings[0]:>9.1f}{best:>9.1f}{statistics.median(timings):>9.1f}"
+                f"{(f'<{target:.0f}' if target else '—'):>9}{verdict}  {len(rollup.children)} "
+                f"(completions {rollup.total.completions}, rate {rollup.total.completion_rate} %)"
+            )
 
     # Filtered views are always computed live (no target in the issue; figures reported).
     import datetime
 
     settings.HR_STATS_SNAPSHOT_MAX_AGE = 0
     course_id = Enrollment.objects.values_list("course_id", flat=True).order_by("course_id").first()
-    job_title = Enrollment.objects.exclude(user__job_title="").values_list("user__job_title", flat=True).first()
+    job_title = (
+        Enrollment.objects.exclude(user__job_title="")
+        .values_list("user__job_title", flat=True)
+        .first()
+    )
     today = datetime.date.today()
     filtered = [
         ("one course", StatsFilters(course_id=course_id)),
@@ -176,22 +196,31 @@ def main() -> int:
     filters = StatsFilters()
     print()
     # Best of two runs each: the machine is shared, the floor and the export are timed alike.
-    copy_rows, copy_bytes, copy_s = min((copy_floor(exporter, scope, filters) for _ in range(2)), key=lambda r: r[2])
+    copy_rows, copy_bytes, copy_s = min(
+        (copy_floor(exporter, scope, filters) for _ in range(2)), key=lambda r: r[2]
+    )
     copy_rate = copy_rows / copy_s
-    print(f"COPY TO STDOUT   {copy_rows:>9} rows {copy_bytes / 1e6:>7.1f} MB {copy_s:>7.2f} s {copy_rate:>10.0f} rows/s")
+    print(
+        f"COPY TO STDOUT   {copy_rows:>9} rows {copy_bytes / 1e6:>7.1f} MB {copy_s:>7.2f} s {copy_rate:>10.0f} rows/s"
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows, nbytes, seconds, _ = min((export_pass(exporter, scope, filters, trace=False) for _ in range(2)),
-                                   key=lambda r: r[2])
+    rows, nbytes, seconds, _ = min(
+        (export_pass(exporter, scope, filters, trace=False) for _ in range(2)), key=lambda r: r[2]
+    )
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rate = rows / seconds
     ratio = rate / copy_rate
-    print(f"CSV export       {rows:>9} rows {nbytes / 1e6:>7.1f} MB {seconds:>7.2f} s {rate:>10.0f} rows/s"
-          f"  = {ratio:.2f} x COPY (target >= 0.30){' ok' if ratio >= 0.3 else ' MISSED'}")
+    print(
+        f"CSV export       {rows:>9} rows {nbytes / 1e6:>7.1f} MB {seconds:>7.2f} s {rate:>10.0f} rows/s"
+        f"  = {ratio:.2f} x COPY (target >= 0.30){' ok' if ratio >= 0.3 else ' MISSED'}"
+    )
     _, _, traced_s, peak = export_pass(exporter, scope, filters, trace=True)
     peak_mb = peak / 1024 / 1024
-    print(f"peak memory      tracemalloc {peak_mb:.1f} MB during the export (target < 200 MB)"
-          f"{' ok' if peak_mb < 200 else ' MISSED'}; process max RSS {rss_before:.0f} MB before, "
-          f"{rss_after:.0f} MB after the export")
+    print(
+        f"peak memory      tracemalloc {peak_mb:.1f} MB during the export (target < 200 MB)"
+        f"{' ok' if peak_mb < 200 else ' MISSED'}; process max RSS {rss_before:.0f} MB before, "
+        f"{rss_after:.0f} MB after the export"
+    )
     ok &= ratio >= 0.3 and peak_mb < 200
     print()
     print("all targets met" if ok else "some targets missed")

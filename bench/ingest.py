@@ -68,7 +68,9 @@ def prepare(connections: int) -> list[str]:
     """Migrate, create the floor table and one user + API token per connection."""
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=BASE_DIR, env=bench_env(), check=True,
+        cwd=BASE_DIR,
+        env=bench_env(),
+        check=True,
     )
     import psycopg
 
@@ -93,7 +95,11 @@ def prepare(connections: int) -> list[str]:
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=BASE_DIR, env=bench_env(), check=True, capture_output=True, text=True,
+        cwd=BASE_DIR,
+        env=bench_env(),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -106,9 +112,20 @@ def free_port() -> int:
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     cmd = [
-        sys.executable, "-m", "gunicorn", "academy.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "sync", "--log-level", "warning", "--access-logfile", "-" if False else "/dev/null",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "academy.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--access-logfile",
+        "-" if False else "/dev/null",
     ]
     proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=bench_env(), start_new_session=True)
     deadline = time.time() + 30
@@ -130,10 +147,17 @@ def statement(n: int) -> dict:
         "object": {
             "objectType": "Activity",
             "id": f"https://bench.example.org/activities/q{n % 20}",
-            "definition": {"name": {"fr": "Question"}, "type": "http://adlnet.gov/expapi/activities/cmi.interaction"},
+            "definition": {
+                "name": {"fr": "Question"},
+                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            },
         },
-        "result": {"score": {"raw": 3, "min": 0, "max": 4, "scaled": 0.75}, "success": True,
-                   "completion": True, "duration": "PT12S"},
+        "result": {
+            "score": {"raw": 3, "min": 0, "max": 4, "scaled": 0.75},
+            "success": True,
+            "completion": True,
+            "duration": "PT12S",
+        },
         "timestamp": "2026-11-22T10:00:00Z",
     }
 
@@ -193,8 +217,13 @@ def run_phase(pool, port, phase, tokens, batch, seconds) -> dict:
     per_request = batch if phase == "batch" else 1
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else float("nan")
     return {
-        "phase": phase, "requests": ok, "errors": errors, "ids": ids,
-        "req_s": ok / seconds, "stmt_s": ok * per_request / seconds, "p99_ms": p99,
+        "phase": phase,
+        "requests": ok,
+        "errors": errors,
+        "ids": ids,
+        "req_s": ok / seconds,
+        "stmt_s": ok * per_request / seconds,
+        "p99_ms": p99,
     }
 
 
@@ -214,8 +243,12 @@ def count_stored(ids: list[str]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each phase")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="floor/single/batch rounds, interleaved; the median of each phase is kept")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="floor/single/batch rounds, interleaved; the median of each phase is kept",
+    )
     parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--batch", type=int, default=50, help="statements per batched request")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
@@ -242,26 +275,36 @@ def main() -> int:
     acknowledged = [i for r in results for i in r["ids"]]
     # warm-up statements are stored too; count only the measured ones
     stored = count_stored(acknowledged)
-    print(f"\nxAPI ingestion · gunicorn {args.workers} sync workers · {args.connections} connections · "
-          f"{args.rounds} rounds × {args.seconds:g} s per phase · PostgreSQL {DB_NAME}")
-    print(f"{'round':<7}{'phase':<8}{'requests/s':>12}{'statements/s':>14}{'p99 ms':>9}{'errors':>8}")
+    print(
+        f"\nxAPI ingestion · gunicorn {args.workers} sync workers · {args.connections} connections · "
+        f"{args.rounds} rounds × {args.seconds:g} s per phase · PostgreSQL {DB_NAME}"
+    )
+    print(
+        f"{'round':<7}{'phase':<8}{'requests/s':>12}{'statements/s':>14}{'p99 ms':>9}{'errors':>8}"
+    )
     for n, r in enumerate(results):
-        print(f"{n // 3 + 1:<7}{r['phase']:<8}{r['req_s']:>12.1f}{r['stmt_s']:>14.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}")
+        print(
+            f"{n // 3 + 1:<7}{r['phase']:<8}{r['req_s']:>12.1f}{r['stmt_s']:>14.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
+        )
 
     def median(phase):
         runs = sorted((r for r in results if r["phase"] == phase), key=lambda r: r["req_s"])
         return runs[len(runs) // 2]
 
     floor, single, batch = median("floor"), median("single"), median("batch")
-    print(f"median  floor {floor['req_s']:.1f} req/s · single {single['req_s']:.1f} req/s · "
-          f"batch {batch['stmt_s']:.0f} statements/s")
+    print(
+        f"median  floor {floor['req_s']:.1f} req/s · single {single['req_s']:.1f} req/s · "
+        f"batch {batch['stmt_s']:.0f} statements/s"
+    )
     ratio = single["req_s"] / floor["req_s"] if floor["req_s"] else 0.0
     lost = len(acknowledged) - stored
     print(f"single / floor = {ratio:.2f} (target >= {TARGET_SINGLE_RATIO})")
     print(f"batched = {batch['stmt_s']:.0f} statements/s (target >= {TARGET_BATCH_PER_S})")
     print(f"acknowledged {len(acknowledged)} statements, stored {stored}, lost {lost}")
     ok = (
-        ratio >= TARGET_SINGLE_RATIO and batch["stmt_s"] >= TARGET_BATCH_PER_S and lost == 0
+        ratio >= TARGET_SINGLE_RATIO
+        and batch["stmt_s"] >= TARGET_BATCH_PER_S
+        and lost == 0
         and not any(r["errors"] for r in results)
     )
     print("RESULT:", "targets met" if ok else "targets NOT met")

@@ -1,15 +1,31 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.antivirus import upload_validate
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class LookupForm(forms.Form):
+    """Serial number + check code (both printed on the certificate), or the identifier
+    (UUID) of the QR code's link. A serial alone finds nothing: serials are sequential."""
+
     key = forms.CharField(
         label=_("Serial number or identifier"),
         max_length=64,
         widget=forms.TextInput(
             attrs={"placeholder": "AC-2026-000123", "dir": "ltr", "autocomplete": "off"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Check code"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Printed under the serial number, e.g. 3F9A-0C27. Not needed with the identifier."
+        ),
+        widget=forms.TextInput(
+            attrs={"placeholder": "3F9A-0C27", "dir": "ltr", "autocomplete": "off"}
         ),
     )
 
@@ -27,7 +43,7 @@ class VerifyFileForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is too large (2 MB at most)."), code="too_large"
             )
-        return upload
+        return upload_validate(upload)  # antivirus: refused before the PDF is parsed
 
 
 class RevokeForm(forms.Form):

@@ -11,9 +11,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
-class CertificateTemplate(models.Model):
+class CertificateTemplate(ClusterableModel):
     """The look and the signatory of a family of certificates."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -52,6 +54,43 @@ class CertificateTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CourseCertificateTemplate(models.Model):
+    """The template a course's certificates are issued with (certificates owns this link;
+    edited on the template, "Courses"). A course without a row uses the default template."""
+
+    template = ParentalKey(
+        CertificateTemplate,
+        verbose_name=_("certificate template"),
+        on_delete=models.CASCADE,
+        related_name="course_links",
+    )
+    course = models.OneToOneField(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="certificate_template_link",
+    )
+
+    class Meta:
+        verbose_name = _("course using the template")
+        verbose_name_plural = _("courses using the template")
+
+    def __str__(self) -> str:
+        return f"{self.course} → {self.template}"
+
+    def clean(self):
+        """Certificates are issued for the source-language course (its translations share
+        it): a translation chosen here would never be used."""
+        from django.core.exceptions import ValidationError
+
+        from courses.selectors import page_canonical
+
+        if self.course_id and page_canonical(self.course).pk != self.course_id:
+            raise ValidationError(
+                {"course": _("Choose the course in its source language (French).")}
+            )
 
 
 def private_storage():
@@ -127,6 +166,22 @@ class Certificate(models.Model):
         related_name="supersedes",
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    # The course this certificate certifies: the enrolment's course, or, for a certificate
+    # renewed through a recertification course, the course whose certificate it renews.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("certified course"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A copy of the snapshot's ``valid_until``, frozen at issue time (never recomputed from
+    # the course), so that "valid on a date" is a plain indexed filter. Empty: no expiry.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
+    renewal_reminded_at = models.DateTimeField(
+        _("renewal reminder sent at"), null=True, blank=True, editable=False
+    )
 
     # Issued in bulk by workers: no reference-index update task per row.
     wagtail_reference_index_ignore = True
@@ -135,6 +190,7 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["course", "status", "valid_until"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrollment"],
@@ -149,6 +205,13 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    def state_on(self, day) -> str:
+        """``valid``, ``expired``, ``revoked`` or ``superseded`` on ``day`` (by date: no
+        job flips the stored status when a certificate expires)."""
+        if self.status == self.Status.VALID and self.valid_until and self.valid_until < day:
+            return "expired"
+        return self.status
 
     @property
     def learner_name(self) -> str:
@@ -175,3 +238,38 @@ class SerialCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class CertificateReservation(models.Model):
+    """The serial and UUID drawn for a certificate being rendered and signed.
+
+    Issuing draws them in a short transaction, renders and signs with no lock held, then
+    stores the certificate (and deletes this row) in a second short transaction. A
+    delivery that finds a reservation of its enrolment reuses it: a retry after a worker
+    died mid-signature, or a second delivery running at the same time, prints the same
+    serial, so neither leaves a gap in the numbering.
+    """
+
+    enrollment = models.OneToOneField(
+        "learners.Enrollment", on_delete=models.CASCADE, related_name="certificate_reservation"
+    )
+    replaces = models.ForeignKey(
+        Certificate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    serial = models.CharField(max_length=20, unique=True)
+    uuid = models.UUIDField(unique=True)
+    template = models.ForeignKey(
+        CertificateTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField()
+
+    class Meta:
+        verbose_name = _("certificate reservation")
+        verbose_name_plural = _("certificate reservations")
+
+    def __str__(self) -> str:
+        return self.serial

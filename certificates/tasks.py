@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 def certificate_issue_task(self, enrollment_id: int) -> str | None:
     """Issues the certificate of a completed enrolment, exactly once.
 
-    Queued by learners with ``certificate_issue_task.delay_on_commit(enrollment.id)``.
+    Queued when ``learners.signals.enrollment_completed`` is received (after the commit).
     Safe to run twice (redelivery after a worker died): the service returns the
     certificate already issued.
     """
@@ -40,3 +40,29 @@ def certificate_issue_task(self, enrollment_id: int) -> str | None:
         logger.info("No certificate for enrolment %s: %s", enrollment_id, exc.messages[0])
         return None
     return str(certificate.uuid)
+
+
+@shared_task
+def certificates_missing_issue_task(minutes: int = 10) -> int:
+    """Beat: queues again the certificates whose issuing task was lost (exactly-once
+    still holds: issuing is idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services import certificates_missing
+
+    missing = certificates_missing(completed_before=timezone.now() - timedelta(minutes=minutes))
+    for enrollment_id in missing:
+        certificate_issue_task.delay(enrollment_id)
+    if missing:
+        logger.warning("Re-queued %s certificate(s) whose issuing task was lost", len(missing))
+    return len(missing)
+
+
+@shared_task
+def certificate_renewal_reminders_task() -> int:
+    """Beat (daily): reminds, once, the holders whose recertification window opened."""
+    from .services import certificate_renewal_reminders_send
+
+    return certificate_renewal_reminders_send()

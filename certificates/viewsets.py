@@ -16,15 +16,23 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from academy.accounts.selectors import user_is_platform_admin, visibility_for
+from academy.audit.models import AuditAction
+from academy.audit.services import audit_record
 
 from .forms import RevokeForm
 from .models import Certificate, CertificateTemplate
@@ -90,7 +98,7 @@ class CertificateIndexView(IndexView):
         buttons.append(
             MenuItem(
                 _("Public page"),
-                url=reverse("certificates:verify_detail", args=[instance.serial]),
+                url=reverse("certificates:verify_detail", args=[str(instance.uuid)]),
                 icon_name="link",
                 priority=41,
             )
@@ -117,6 +125,13 @@ class CertificateIndexView(IndexView):
         return buttons
 
 
+class CertificateInspectView(InspectView):
+    """Only certificates of learners in the user's scope (404 otherwise, like download)."""
+
+    def get_object(self, queryset=None):
+        return _visible_certificate(self.request, self.pk)
+
+
 class IssueForm(forms.Form):
     learner = forms.CharField(label=gettext_lazy("Learner (matricule or username)"), max_length=150)
     course = forms.ModelChoiceField(label=gettext_lazy("Course"), queryset=None)
@@ -124,10 +139,11 @@ class IssueForm(forms.Form):
         label=gettext_lazy("Issue even though a previous certificate was revoked"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from courses.models import CoursePage
 
+        self.user = user
         self.fields["course"].queryset = CoursePage.objects.filter(
             awards_certificate=True, locale__language_code="fr"
         ).order_by("title")
@@ -142,7 +158,9 @@ class IssueForm(forms.Form):
         if self.errors:
             return data
         key = data["learner"].strip()
-        user = get_user_model().objects.filter(Q(matricule=key) | Q(username=key)).first()
+        # Only learners in the officer's scope: outside it, the same answer as "no such learner".
+        learners = get_user_model().objects.filter(visibility_for(self.user).q("unit"))
+        user = learners.filter(Q(matricule=key) | Q(username=key)).first()
         if user is None:
             raise ValidationError(_("No learner has this matricule or username."))
         enrollment = Enrollment.objects.filter(user=user, course=data["course"]).first()
@@ -179,7 +197,7 @@ def _render(request, title, *, form=None, certificate=None, intro="", submit="")
 
 def issue_view(request):
     _require_manager(request)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             certificate = certificate_issue(
@@ -190,6 +208,8 @@ def issue_view(request):
         except CertificateIssueRefused as exc:
             form.add_error(None, exc)
         else:
+            audit_record(actor=request.user, action=AuditAction.CERTIFICATE_ISSUE, target=certificate,
+                         data={"serial": certificate.serial}, request=request)  # fmt: skip
             messages.success(
                 request, _("Certificate %(serial)s is valid.") % {"serial": certificate.serial}
             )
@@ -206,6 +226,8 @@ def reissue_view(request, pk):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
+            audit_record(actor=request.user, action=AuditAction.CERTIFICATE_REISSUE, target=certificate,
+                         data={"serial": certificate.serial, "new_serial": new.serial}, request=request)  # fmt: skip
             messages.success(
                 request,
                 _("Certificate %(old)s is superseded by %(new)s.")
@@ -236,6 +258,9 @@ def revoke_view(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            audit_record(actor=request.user, action=AuditAction.CERTIFICATE_REVOKE, target=certificate,
+                         data={"serial": certificate.serial, "reason": form.cleaned_data["reason"]},
+                         request=request)  # fmt: skip
             messages.success(
                 request, _("Certificate %(serial)s is revoked.") % {"serial": certificate.serial}
             )
@@ -267,7 +292,8 @@ class CertificateViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = gettext_lazy("Certificates")
     index_view_class = CertificateIndexView
-    list_display = ["serial", "learner_name", "course_title", "status", "issued_at"]
+    inspect_view_class = CertificateInspectView
+    list_display = ["serial", "learner_name", "course_title", "status", "issued_at", "valid_until"]
     list_filter = ["status"]
     search_fields = ["serial"]
     search_backend_name = None
@@ -277,7 +303,7 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_fields = [
         "serial", "uuid", "status", "issued_at", "issued_by", "enrollment", "template",
         "sha256", "signature_backend", "revoked_at", "revocation_reason", "revoked_by",
-        "superseded_by", "superseded_at", "snapshot",
+        "superseded_by", "superseded_at", "valid_until", "renewal_reminded_at", "snapshot",
     ]  # fmt: skip
 
     def get_urlpatterns(self):
@@ -307,6 +333,12 @@ class CertificateTemplateViewSet(ModelViewSet):
         ),
         FieldRowPanel([FieldPanel("logo"), FieldPanel("seal")]),
         FieldPanel("layout_version"),
+        InlinePanel(
+            "course_links",
+            heading=gettext_lazy("Courses"),
+            label=gettext_lazy("Course"),
+            panels=[PageChooserPanel("course", page_type="courses.CoursePage")],
+        ),
     ]
 
 

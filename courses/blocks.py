@@ -40,9 +40,7 @@ class VideoBlock(blocks.StructBlock):
     """An uploaded video file with a WebVTT captions track, or an embed. Never autoplays."""
 
     video_file = DocumentChooserBlock(label=_("video file"), required=False)
-    captions = DocumentChooserBlock(
-        label=_("captions (WebVTT .vtt)"), required=False
-    )
+    captions = DocumentChooserBlock(label=_("captions (WebVTT .vtt)"), required=False)
     captions_language = blocks.ChoiceBlock(
         label=_("captions language"),
         choices=[("fr", "Français"), ("ar", "العربية")],
@@ -66,7 +64,9 @@ class VideoBlock(blocks.StructBlock):
                 _("Choose either an uploaded video file or an embed, not both or neither.")
             )
         if has_file and not value.get("captions"):
-            errors["captions"] = ValidationError(_("An uploaded video needs a WebVTT captions file."))
+            errors["captions"] = ValidationError(
+                _("An uploaded video needs a WebVTT captions file.")
+            )
         captions = value.get("captions")
         if captions and not captions.file.name.lower().endswith(".vtt"):
             errors["captions"] = ValidationError(_("Captions must be a WebVTT (.vtt) file."))
@@ -113,9 +113,7 @@ class ChoiceBlock(blocks.StructBlock):
 
 class _QuestionBase(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("question"))
-    feedback = blocks.TextBlock(
-        label=_("feedback shown after answering"), required=False
-    )
+    feedback = blocks.TextBlock(label=_("feedback shown after answering"), required=False)
 
     class Meta:
         template = "courses/blocks/question.html"

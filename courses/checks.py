@@ -58,10 +58,18 @@ def stored_hierarchy_errors() -> list[Error]:
     from courses.models import CoursePage, LessonPage, ModulePage
 
     errors = []
-    for model, parent_model in ((CoursePage, "cataloguepage"), (ModulePage, "coursepage"), (LessonPage, "modulepage")):
+    for model, parent_model in (
+        (CoursePage, "cataloguepage"),
+        (ModulePage, "coursepage"),
+        (LessonPage, "modulepage"),
+    ):
         for page in model.objects.all().only("id", "path", "depth", "title"):
             parent = page.get_parent()
-            if parent is None or parent.specific_class is None or parent.specific_class._meta.model_name != parent_model:
+            if (
+                parent is None
+                or parent.specific_class is None
+                or parent.specific_class._meta.model_name != parent_model
+            ):
                 errors.append(
                     Error(
                         f"{model.__name__} #{page.pk} '{page.title}' sits under "
@@ -74,12 +82,30 @@ def stored_hierarchy_errors() -> list[Error]:
     return errors
 
 
+def page_tree_errors() -> list[Error]:
+    """Treebeard's own checks of the page tree (wrong child counts make pages unreachable)."""
+    from wagtail.models import Page
+
+    from courses.tree import page_tree_problems
+
+    return [
+        Error(
+            f"The page tree has {kind.replace('_', ' ')}: pages {ids[:20]}.",
+            hint="Run `python manage.py fixtree`, then find what wrote the stale tree fields.",
+            obj=Page,
+            id="courses.E004",
+        )
+        for kind, ids in page_tree_problems().items()
+    ]
+
+
 @register(Tags.models)
 def check_course_hierarchy(app_configs=None, databases=None, **kwargs):
     errors = declared_hierarchy_errors()
     if databases:
         try:
             errors += stored_hierarchy_errors()
+            errors += page_tree_errors()
         except DatabaseError:  # tables not migrated yet
             pass
     return errors

@@ -30,8 +30,14 @@ ID_NAMESPACE = uuid.UUID("5b0e7a52-5d0c-4d6a-9d8e-0c1a2b3c4d5e")
 LANGS = ("fr", "ar")
 CATALOGUE = {
     "slug": "catalogue",
-    "fr": {"title": "Catalogue des formations", "intro": "Formations au numérique pour les agents des collectivités territoriales."},
-    "ar": {"title": "فهرس التكوينات", "intro": "تكوينات في المجال الرقمي لفائدة موظفي الجماعات الترابية."},
+    "fr": {
+        "title": "Catalogue des cours",
+        "intro": "Cours de numérique pour les agents des collectivités territoriales.",
+    },
+    "ar": {
+        "title": "فهرس التكوينات",
+        "intro": "تكوينات في المجال الرقمي لفائدة موظفي الجماعات الترابية.",
+    },
 }
 
 
@@ -56,7 +62,11 @@ def question_raw(question: dict, lang: str, key: str) -> dict:
         if len(text["choices"]) != len(question["fr"]["choices"]):
             raise DemoContentError(f"{key}: choices differ in number between languages")
         value["choices"] = [
-            {"type": "item", "id": _id(key, "choice", i), "value": {"text": choice, "correct": i in correct}}
+            {
+                "type": "item",
+                "id": _id(key, "choice", i),
+                "value": {"text": choice, "correct": i in correct},
+            }
             for i, choice in enumerate(text["choices"])
         ]
     elif kind == "true_false":
@@ -77,7 +87,9 @@ def _h5p_activity_id(key: str, lang: str, warnings: list[str]):
 
     activity = h5p_activity_for_key(key=key, language=lang)
     if activity is None:
-        warnings.append(f"H5P activity {key!r} skipped: not installed (run `manage.py h5p_build_demo`)")
+        warnings.append(
+            f"H5P activity {key!r} skipped: not installed (run `manage.py h5p_build_demo`)"
+        )
         return None
     return activity.pk
 
@@ -91,7 +103,11 @@ def lesson_body_raw(blocks: list[dict], lang: str, key: str, warnings: list[str]
             body.append({"type": "text", "id": _id(block_key), "value": block[lang]})
         elif kind == "callout":
             body.append(
-                {"type": "callout", "id": _id(block_key), "value": {"style": block.get("style", "tip"), "text": block[lang]}}
+                {
+                    "type": "callout",
+                    "id": _id(block_key),
+                    "value": {"style": block.get("style", "tip"), "text": block[lang]},
+                }
             )
         elif kind == "quiz":
             body.append(
@@ -99,11 +115,14 @@ def lesson_body_raw(blocks: list[dict], lang: str, key: str, warnings: list[str]
                     "type": "quiz",
                     "id": _id(block_key),
                     "value": {
-                        "title": (block.get(lang) or {}).get("title", "") if isinstance(block.get(lang), dict) else "",
+                        "title": (block.get(lang) or {}).get("title", "")
+                        if isinstance(block.get(lang), dict)
+                        else "",
                         "draw": int(block.get("draw", 0)),
                         "shuffle": bool(block.get("shuffle", False)),
                         "questions": [
-                            question_raw(q, lang, f"{block_key}/q{i}") for i, q in enumerate(block["questions"])
+                            question_raw(q, lang, f"{block_key}/q{i}")
+                            for i, q in enumerate(block["questions"])
                         ],
                     },
                 }
@@ -111,7 +130,13 @@ def lesson_body_raw(blocks: list[dict], lang: str, key: str, warnings: list[str]
         elif kind == "h5p":
             activity_id = _h5p_activity_id(block["activity"], lang, warnings)
             if activity_id is not None:
-                body.append({"type": "h5p", "id": _id(block_key), "value": {"activity": activity_id, "caption": ""}})
+                body.append(
+                    {
+                        "type": "h5p",
+                        "id": _id(block_key),
+                        "value": {"activity": activity_id, "caption": ""},
+                    }
+                )
         else:
             raise DemoContentError(f"{block_key}: unknown block type {kind!r}")
     return body
@@ -132,7 +157,9 @@ def _child(parent: Page, model, slug: str, fields: dict) -> Page:
     if existing is not None:
         page = existing.specific
         if not isinstance(page, model):
-            raise DemoContentError(f"{parent.url_path}{slug}/ exists but is a {type(page).__name__}")
+            raise DemoContentError(
+                f"{parent.url_path}{slug}/ exists but is a {type(page).__name__}"
+            )
         for name, value in fields.items():
             setattr(page, name, value)
         page.save()
@@ -159,20 +186,39 @@ def _translation(source: Page, locale: Locale, fields: dict, slug: str | None = 
 
 def localize_register(source: Page, target: Page, warnings: list[str]) -> bool:
     """Registers ``target`` as the wagtail-localize translation of ``source``: the strings of
-    the hand-built translation become the translation memory, then wagtail-localize rebuilds
-    the target from the source structure, so later source edits sync through the admin.
-    Returns False (keeping the hand-built page) when the two structures do not match."""
+    the hand-built translation become the translation memory and its own choices of
+    non-translatable values (an H5P activity in its language, an image) become overrides,
+    then wagtail-localize rebuilds the target from the source structure, so later source
+    edits sync through the admin. Returns False (keeping the hand-built page) when the two
+    structures do not match.
+
+    The target is published here, from a fresh copy: wagtail-localize would publish it
+    when the transaction commits, from an instance loaded before the translation's
+    children existed, writing its stale ``numchild`` back (see ``courses.tree``)."""
     import polib
-    from wagtail_localize.models import Translation, TranslationSource
+    from wagtail.models import Revision
+    from wagtail_localize.models import (
+        SegmentOverride,
+        Translation,
+        TranslationContext,
+        TranslationSource,
+    )
     from wagtail_localize.segments.extract import extract_segments
-    from wagtail_localize.segments.types import StringSegmentValue
+    from wagtail_localize.segments.types import OverridableSegmentValue, StringSegmentValue
 
-    def strings(page):
-        return [s for s in extract_segments(page.specific) if isinstance(s, StringSegmentValue)]
+    source_segments, target_segments = (
+        extract_segments(source.specific),
+        extract_segments(target.specific),
+    )
 
-    source_strings, target_strings = strings(source), strings(target)
+    def strings(segments):
+        return [s for s in segments if isinstance(s, StringSegmentValue)]
+
+    source_strings, target_strings = strings(source_segments), strings(target_segments)
     if [s.path for s in source_strings] != [s.path for s in target_strings]:
-        warnings.append(f"{source.url_path}: fr and ar structures differ, ar kept outside wagtail-localize")
+        warnings.append(
+            f"{source.url_path}: fr and ar structures differ, ar kept outside wagtail-localize"
+        )
         return False
     translation_source, _ = TranslationSource.update_or_create_from_instance(source.specific)
     translation, _ = Translation.objects.get_or_create(
@@ -185,9 +231,34 @@ def localize_register(source: Page, target: Page, warnings: list[str]) -> bool:
         if key in seen:
             continue
         seen.add(key)
-        po.append(polib.POEntry(msgctxt=fr_segment.path, msgid=fr_segment.string.data, msgstr=ar_segment.string.data))
+        po.append(
+            polib.POEntry(
+                msgctxt=fr_segment.path, msgid=fr_segment.string.data, msgstr=ar_segment.string.data
+            )
+        )
     translation.import_po(po, tool_name="demo")
-    translation.save_target(publish=True)
+
+    source_values = {
+        s.path: s.data for s in source_segments if isinstance(s, OverridableSegmentValue)
+    }
+    for segment in target_segments:
+        if not isinstance(segment, OverridableSegmentValue) or segment.path not in source_values:
+            continue
+        context, _ = TranslationContext.objects.get_or_create(
+            object_id=translation_source.object_id, path=segment.path
+        )
+        if segment.data == source_values[segment.path]:
+            SegmentOverride.objects.filter(locale=target.locale, context=context).delete()
+        else:
+            SegmentOverride.objects.update_or_create(
+                locale=target.locale,
+                context=context,
+                defaults={"data_json": json.dumps(segment.data)},
+            )
+
+    translation.save_target(publish=False)
+    latest = Page.objects.get(pk=target.pk).latest_revision_id
+    Revision.objects.get(pk=latest).publish()
     return True
 
 
@@ -201,7 +272,11 @@ def digcomp_install(path: Path | None = None) -> int:
         for competence in area["competences"]:
             Competence.objects.update_or_create(
                 code=competence["code"],
-                defaults={"name_fr": competence["fr"], "name_ar": competence["ar"], "area": area_obj},
+                defaults={
+                    "name_fr": competence["fr"],
+                    "name_ar": competence["ar"],
+                    "area": area_obj,
+                },
             )
             count += 1
     return count
@@ -213,11 +288,19 @@ def catalogue_install() -> tuple[CataloguePage, CataloguePage]:
     root = Page.get_first_root_node()
     catalogue = _child(root, CataloguePage, CATALOGUE["slug"], {"locale": fr, **CATALOGUE["fr"]})
     # Site roots are siblings under the tree root: their slugs must differ (not in URLs).
-    catalogue_ar = _translation(catalogue, ar, dict(CATALOGUE["ar"]), slug=f"{CATALOGUE['slug']}-ar")
+    catalogue_ar = _translation(
+        catalogue, ar, dict(CATALOGUE["ar"]), slug=f"{CATALOGUE['slug']}-ar"
+    )
     localize_register(catalogue, catalogue_ar, [])
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True, site_name="Académie")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=catalogue,
+            is_default_site=True,
+            site_name="Académie",
+        )
     elif site.root_page_id != catalogue.pk:
         site.root_page = catalogue
         site.save()
@@ -244,7 +327,8 @@ def course_install(data: dict, *, catalogue: CataloguePage, warnings: list[str])
             "objectives": "\n".join(text.get("objectives", [])),
             "audience": text.get("audience", ""),
             "final_assessment": [
-                question_raw(q, lang, f"{slug}/final/q{i}") for i, q in enumerate(final["questions"])
+                question_raw(q, lang, f"{slug}/final/q{i}")
+                for i, q in enumerate(final["questions"])
             ],
         }
 
@@ -265,6 +349,7 @@ def course_install(data: dict, *, catalogue: CataloguePage, warnings: list[str])
 
     for module_data in data["modules"]:
         module_slug = module_data["slug"]
+
         def module_fields(lang, module_data=module_data):
             return {
                 "title": module_data[lang]["title"],
@@ -276,7 +361,9 @@ def course_install(data: dict, *, catalogue: CataloguePage, warnings: list[str])
         localize_register(module, _translation(module, ar, module_fields("ar")), warnings)
         for lesson_data in module_data["lessons"]:
             key = f"{slug}/{module_slug}/{lesson_data['slug']}"
-            lesson_competences = list(Competence.objects.filter(code__in=lesson_data.get("competences", [])))
+            lesson_competences = list(
+                Competence.objects.filter(code__in=lesson_data.get("competences", []))
+            )
             lesson = _child(
                 module,
                 LessonPage,
@@ -309,7 +396,9 @@ def demo_courses_install(*, trainer=None, content_dir: Path | None = None, stdou
     files = sorted(p for p in content_dir.glob("*.json") if p.name != "digcomp.json")
     warnings: list[str] = []
     with transaction.atomic():
-        competences = digcomp_install(content_dir / "digcomp.json" if (content_dir / "digcomp.json").exists() else None)
+        competences = digcomp_install(
+            content_dir / "digcomp.json" if (content_dir / "digcomp.json").exists() else None
+        )
         catalogue, _ = catalogue_install()
         courses = []
         for path in files:
@@ -328,4 +417,19 @@ def demo_courses_install(*, trainer=None, content_dir: Path | None = None, stdou
             stdout.write(message + "\n")
         else:
             print(message)
-    return {"catalogue": catalogue, "courses": courses, "competences": competences, "warnings": warnings}
+    return {
+        "catalogue": catalogue,
+        "courses": courses,
+        "competences": competences,
+        "warnings": warnings,
+    }
+
+
+def demo_step(*, users, stdout):
+    """Demo courses in French and Arabic, published, with review workflow and permissions."""
+    from django.conf import settings
+
+    from academy.core.services import default_site_point_at
+
+    demo_courses_install(trainer=users["trainer"], stdout=stdout)
+    default_site_point_at(url=settings.SITE_URL)

@@ -21,7 +21,19 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": "", "’": "'", "‘": "'", "`": "'", "-": " "}
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ـ": "",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "-": " ",
+    }
 )
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
@@ -40,7 +52,9 @@ def parse_number(value) -> Decimal | None:
     """'1 503', '1503,5', '١٥٠٣' → Decimal; anything else → None."""
     if value is None:
         return None
-    text = str(value).translate(_DIGITS).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = (
+        str(value).translate(_DIGITS).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    )
     text = text.replace("٫", ".").replace(",", ".")
     if not text:
         return None

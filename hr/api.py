@@ -16,8 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from academy.accounts.selectors import visibility_for
+from academy.audit.models import AuditAction
+from academy.audit.services import audit_record
 from academy.territories.models import Territory
+from learners.models import Enrollment
 
+from .forms import PERIOD_VALIDATORS
 from .selectors import (
     ATTRIBUTION_COMPLETION,
     ATTRIBUTION_CURRENT,
@@ -27,6 +31,7 @@ from .selectors import (
     figures_by_unit_served,
     scope_for,
 )
+from .selectors.scope import MAX_ID
 
 
 class IsHROfficer(BasePermission):
@@ -44,12 +49,14 @@ class Pagination(PageNumberPagination):
 
 class FilterParams(serializers.Serializer):
     unit = serializers.CharField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    course = serializers.IntegerField(required=False)
+    date_from = serializers.DateField(required=False, validators=PERIOD_VALIDATORS)
+    date_to = serializers.DateField(required=False, validators=PERIOD_VALIDATORS)
+    course = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     job_title = serializers.CharField(required=False)
     attribution = serializers.ChoiceField(
-        choices=[ATTRIBUTION_COMPLETION, ATTRIBUTION_CURRENT], required=False, default=ATTRIBUTION_COMPLETION
+        choices=[ATTRIBUTION_COMPLETION, ATTRIBUTION_CURRENT],
+        required=False,
+        default=ATTRIBUTION_COMPLETION,
     )
 
     def validate(self, data):
@@ -90,7 +97,11 @@ class UnitStatisticsView(ScopedAPIView, APIView):
     def get(self, request):
         scope, filters = self.scope_and_filters()
         per_unit, _as_of = figures_by_unit_served(scope=scope, filters=filters)
-        units = list(scope.units().order_by("path").values_list("id", "path", "code", "level", "name_fr", "name_ar", "parent__code"))
+        units = list(
+            scope.units()
+            .order_by("path")
+            .values_list("id", "path", "code", "level", "name_fr", "name_ar", "parent__code")
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(units, request, view=self)
         wanted = {path: Figures() for _id, path, *_r in page}
@@ -125,13 +136,29 @@ class CompletionSerializer(serializers.Serializer):
     last_name_ar = serializers.CharField(source="user.last_name_ar")
     first_name_ar = serializers.CharField(source="user.first_name_ar")
     job_title = serializers.CharField(source="user.job_title")
-    current_unit = serializers.CharField(source="user.unit.code", default=None)
-    unit_at_completion = serializers.CharField(source="unit_at_completion.code", default=None)
+    # A moved employee's unit is shown only when it is inside the officer's scope.
+    current_unit = serializers.SerializerMethodField()
+    unit_at_completion = serializers.SerializerMethodField()
     course_id = serializers.IntegerField()
     course = serializers.CharField(source="course.title")
     enrolled_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField()
     final_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    # The enrolment's latest certificate: its serial, frozen expiry date and state today.
+    certificate_serial = serializers.CharField(allow_null=True)
+    certificate_valid_until = serializers.DateField(allow_null=True)
+    certificate_state = serializers.CharField(allow_null=True)
+
+    def _code_in_scope(self, unit):
+        if unit is None or not self.context["visibility"].includes(unit):
+            return None
+        return unit.code
+
+    def get_current_unit(self, enrollment):
+        return self._code_in_scope(enrollment.user.unit)
+
+    def get_unit_at_completion(self, enrollment):
+        return self._code_in_scope(enrollment.unit_at_completion)
 
 
 class CompletionsView(ScopedAPIView, generics.ListAPIView):
@@ -139,13 +166,26 @@ class CompletionsView(ScopedAPIView, generics.ListAPIView):
 
     serializer_class = CompletionSerializer
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_record(actor=request.user, action=AuditAction.PERSONAL_DATA_READ, request=request,
+                     data={"endpoint": "api/hr/completions", "query": request.query_params.dict(),
+                           "rows": len(response.data.get("results", []))})  # fmt: skip
+        return response
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "visibility": visibility_for(self.request.user)}
+
     def get_queryset(self):
+        from certificates.selectors import certificate_latest_annotations
+
         scope, filters = self.scope_and_filters()
         return (
             enrollments_in_scope(scope=scope, filters=filters)
-            .filter(status="completed")
+            .filter(status=Enrollment.Status.COMPLETED)
             .filter(filters.period_q("completed_at"))
             .select_related("user__unit", "unit_at_completion", "course")
+            .annotate(**certificate_latest_annotations())
             .order_by("completed_at", "id")
         )
 
@@ -160,5 +200,80 @@ class MeView(ScopedAPIView, APIView):
             {
                 "username": request.user.get_username(),
                 "scope": "national" if visibility.everything else root.code,
+            }
+        )
+
+
+# --- training campaigns -------------------------------------------------------------------
+
+
+class CampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    title_ar = serializers.CharField()
+    unit = serializers.CharField(source="unit.code", default=None)
+    status = serializers.CharField()
+    courses = serializers.SerializerMethodField()
+    due_mode = serializers.CharField()
+    due_date = serializers.DateField()
+    due_days = serializers.IntegerField()
+    requires_valid_certificate = serializers.BooleanField()
+    launched_at = serializers.DateTimeField()
+
+    def get_courses(self, campaign):
+        return [c.pk for c in campaign.courses.all()]
+
+
+class CampaignListView(ScopedAPIView, generics.ListAPIView):
+    """``GET /api/hr/campaigns/``: the campaigns of the token owner's scope."""
+
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        from .selectors.campaigns import campaigns_visible
+
+        return (
+            campaigns_visible(visibility=visibility_for(self.request.user))
+            .prefetch_related("courses")
+            .order_by("-created_at", "-id")
+        )
+
+
+class CampaignComplianceView(ScopedAPIView, APIView):
+    """``GET /api/hr/campaigns/<id>/compliance/?unit=CODE``: the unit's figures and each child
+    unit's (assigned, completed on time, completed late, in progress, not started, overdue)."""
+
+    def get(self, request, pk):
+        from django.http import Http404
+        from rest_framework.exceptions import NotFound
+        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+        from .selectors.campaigns import campaign_compliance, campaign_get, compliance_unit
+
+        visibility = visibility_for(request.user)
+        try:
+            campaign = campaign_get(visibility=visibility, pk=pk)
+            unit = compliance_unit(
+                campaign=campaign, visibility=visibility, code=request.query_params.get("unit")
+            )
+        except Http404 as exc:
+            raise NotFound("no such campaign") from exc
+        except PermissionDenied as exc:
+            raise DRFPermissionDenied("campaign or unit outside your scope") from exc
+        report = campaign_compliance(campaign=campaign, unit=unit, with_people=False)
+        return Response(
+            {
+                "campaign": campaign.pk,
+                "unit": unit.code if unit else "national",
+                **report.total.as_dict(),
+                "units": [
+                    {
+                        "code": row.unit.code,
+                        "name_fr": row.unit.name_fr,
+                        "name_ar": row.unit.name_ar,
+                        **row.figures.as_dict(),
+                    }
+                    for row in report.children
+                ],
             }
         )

@@ -78,8 +78,14 @@ class LineChart:
     bottom: float
 
 
-def line_chart(items: list[tuple[str, float | None]], *, rtl: bool = False, width: int = 640, height: int = 220,
-               top_value: float = 100.0) -> LineChart:
+def line_chart(
+    items: list[tuple[str, float | None]],
+    *,
+    rtl: bool = False,
+    width: int = 640,
+    height: int = 220,
+    top_value: float = 100.0,
+) -> LineChart:
     """A line over time (values 0..top_value); missing values break nothing (they are skipped)."""
     # 44: the value labels' side; 28: half a month label ("2026-11"), centred on the last point.
     left, right, top, bottom = 44, width - 28, 12, height - 30
@@ -94,5 +100,8 @@ def line_chart(items: list[tuple[str, float | None]], *, rtl: bool = False, widt
         points.append(Point(label, value, round(x, 1), round(y, 1)))
     drawn = [p for p in points if p.value is not None]
     path = " ".join(("M" if i == 0 else "L") + f"{p.x},{p.y}" for i, p in enumerate(drawn))
-    grid = [(round(bottom - f * (bottom - top), 1), f"{int(f * top_value)}") for f in (0, 0.25, 0.5, 0.75, 1)]
+    grid = [
+        (round(bottom - f * (bottom - top), 1), f"{int(f * top_value)}")
+        for f in (0, 0.25, 0.5, 0.75, 1)
+    ]
     return LineChart(width, height, points, path, grid, left, right, bottom)

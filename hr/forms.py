@@ -1,21 +1,54 @@
 from django import forms
-from django.apps import apps
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.antivirus import upload_validate
+from courses.models import CoursePage
+
 from .selectors import ATTRIBUTION_COMPLETION, ATTRIBUTION_CURRENT, StatsFilters
+from .selectors.scope import MAX_ID, PERIOD_MAX, PERIOD_MIN
+
+PERIOD_VALIDATORS = [MinValueValidator(PERIOD_MIN), MaxValueValidator(PERIOD_MAX)]
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    """Refuses ids no database column could hold (instead of an overflow deep in the query)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                number = int(str(value))
+            except (TypeError, ValueError):
+                number = 0
+            if not 0 < number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
 
 
 def canonical_courses():
-    CoursePage = apps.get_model("courses", "CoursePage")
     return CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by("title")
 
 
 class StatsFilterForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=None, required=False, label=_("Course"), empty_label=_("All courses"))
-    date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    course = CourseChoiceField(
+        queryset=None, required=False, label=_("Course"), empty_label=_("All courses")
+    )
+    date_from = forms.DateField(
+        required=False,
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=PERIOD_VALIDATORS,
+    )
+    date_to = forms.DateField(
+        required=False,
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=PERIOD_VALIDATORS,
+    )
     job_title = forms.ChoiceField(required=False, label=_("Job title"))
     attribution = forms.ChoiceField(
         required=False,
@@ -30,7 +63,9 @@ class StatsFilterForm(forms.Form):
     def __init__(self, *args, job_titles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = canonical_courses()
-        self.fields["job_title"].choices = [("", _("All job titles"))] + [(t, t) for t in job_titles]
+        self.fields["job_title"].choices = [("", _("All job titles"))] + [
+            (t, t) for t in job_titles
+        ]
 
     def clean(self):
         data = super().clean()
@@ -56,7 +91,8 @@ class StaffUploadForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Date of arrivals and moves"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # An <input type="date"> only shows an ISO date: without this, the initial date is blank.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Used for rows without a unit_since column."),
     )
 
@@ -65,4 +101,4 @@ class StaffUploadForm(forms.Form):
         name = upload.name.lower()
         if not (name.endswith(".csv") or name.endswith(".xlsx") or name.endswith(".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        return upload
+        return upload_validate(upload)  # antivirus: refused before any job is created

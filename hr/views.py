@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi
@@ -30,29 +30,43 @@ from .selectors import (
     unit_rollup,
 )
 from .services import (
+    COLUMN_LABELS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
     StaffFileError,
     export_csv_stream,
     export_download_token,
     export_job_create,
     export_job_from_token,
     staff_import_job_create,
+    staff_import_job_queue,
     staff_import_plan,
     staff_import_progress,
+    staff_import_template,
 )
-from .tasks import export_task, staff_import_task
+from .tasks import export_task
+
+
+def _forbidden(request, *, officer: bool):
+    """A page in the user's language, with a way back, instead of a bare "403 Forbidden"."""
+    return render(request, "hr/forbidden.html", {"officer": officer}, status=403)
 
 
 def hr_required(view):
-    """Signed in, and an HR officer (or platform admin): ``request.visibility`` is set."""
+    """Signed in, and an HR officer (or platform admin): ``request.visibility`` is set.
+    Anything outside the officer's scope answers the HR "not in your scope" page (403)."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
         visibility = visibility_for(request.user)
         if visibility.nothing:
-            raise PermissionDenied
+            return _forbidden(request, officer=False)
         request.visibility = visibility
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return _forbidden(request, officer=True)
 
     return wrapper
 
@@ -70,7 +84,9 @@ def unit_dashboard(request, code):
     filters = form.filters()
     rollup = unit_rollup(scope=scope, filters=filters)
     rtl = get_language_bidi()
-    bars = charts.bar_chart([(row.unit.name, row.figures.completions) for row in rollup.children], rtl=rtl)
+    bars = charts.bar_chart(
+        [(row.unit.name, row.figures.completions) for row in rollup.children], rtl=rtl
+    )
     months = completion_rate_over_time(scope=scope, filters=filters)
     line = charts.line_chart([(m.month.strftime("%Y-%m"), m.rate) for m in months], rtl=rtl)
 
@@ -79,7 +95,9 @@ def unit_dashboard(request, code):
     crumbs = [(u, request.visibility.includes(u)) for u in breadcrumb]
     learners = None
     if scope.unit is not None and not rollup.children:
-        page = Paginator(learners_of_unit(scope=scope, filters=filters), 50).get_page(request.GET.get("page"))
+        page = Paginator(learners_of_unit(scope=scope, filters=filters), 50).get_page(
+            request.GET.get("page")
+        )
         learners = (page, learner_lines(users=list(page.object_list), filters=filters))
     return render(
         request,
@@ -111,7 +129,10 @@ def export_csv(request, code, exporter):
     form = StatsFilterForm(request.GET or None, job_titles=job_titles_in_scope(scope=scope))
     filters = form.filters()
     response = StreamingHttpResponse(
-        export_csv_stream(exporter=exp, scope=scope, filters=filters), content_type="text/csv; charset=utf-8"
+        export_csv_stream(
+            exporter=exp, scope=scope, filters=filters, user=request.user, request=request
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     name = export_file_name(exporter=exp, scope=scope, file_format="csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -125,14 +146,20 @@ def export_xlsx(request, code, exporter):
     if exporter not in REGISTRY:
         raise Http404
     form = StatsFilterForm(request.POST or None, job_titles=job_titles_in_scope(scope=scope))
-    job = export_job_create(user=request.user, scope=scope, exporter_name=exporter, filters=form.filters())
+    job = export_job_create(
+        user=request.user,
+        scope=scope,
+        exporter_name=exporter,
+        filters=form.filters(),
+        request=request,
+    )
     export_task.delay_on_commit(job.pk)
     return redirect("hr:export_job", pk=job.pk)
 
 
 @hr_required
 def export_job(request, pk):
-    job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    job = get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
     link = None
     if job.status == JobStatus.DONE and job.file_path:
         link = reverse("hr:export_download", kwargs={"token": export_download_token(job=job)})
@@ -140,14 +167,14 @@ def export_job(request, pk):
     return render(
         request,
         "hr/export_job.html",
-        {"job": job, "label": label, "link": link, "running": job.status in (JobStatus.PENDING, JobStatus.RUNNING)},
+        {"job": job, "label": label, "link": link, "running": job.is_waiting},
     )
 
 
 @hr_required
 def export_download(request, token):
     job = export_job_from_token(token=token)
-    if job is None or job.created_by_id != request.user.pk:
+    if job is None or job.requested_by_id != request.user.pk:
         raise Http404
     # The person's scope may have shrunk since: check again.
     if job.unit is not None and not request.visibility.includes(job.unit):
@@ -157,7 +184,9 @@ def export_download(request, token):
     storage = storages["private"]
     if not storage.exists(job.file_path):
         raise Http404
-    return FileResponse(storage.open(job.file_path, "rb"), as_attachment=True, filename=job.file_name)
+    return FileResponse(
+        storage.open(job.file_path, "rb"), as_attachment=True, filename=job.file_name
+    )
 
 
 @hr_required
@@ -166,20 +195,41 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = staff_import_job_create(
-            user=request.user, raw=upload.read(), file_name=upload.name, effective_on=form.cleaned_data["effective_on"]
+            user=request.user,
+            raw=upload.read(),
+            file_name=upload.name,
+            effective_on=form.cleaned_data["effective_on"],
         )
         return redirect("hr:import_job", pk=job.pk)
-    jobs = StaffImportJob.objects.filter(created_by=request.user).defer("raw")[:10]
-    return render(request, "hr/import_upload.html", {"form": form, "jobs": jobs})
+    jobs = StaffImportJob.objects.filter(requested_by=request.user).defer("raw")[:10]
+    columns = [
+        (name, COLUMN_LABELS[name], name in OPTIONAL_COLUMNS)
+        for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    ]
+    return render(
+        request, "hr/import_upload.html", {"form": form, "jobs": jobs, "columns": columns}
+    )
+
+
+@hr_required
+def import_template(request, file_format):
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    content, name, content_type = staff_import_template(file_format=file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @hr_required
 def import_job(request, pk):
-    job = get_object_or_404(StaffImportJob, pk=pk, created_by=request.user)
+    job = get_object_or_404(StaffImportJob, pk=pk, requested_by=request.user)
     plan = file_errors = None
-    if job.status == JobStatus.PENDING:
+    if job.status == JobStatus.DRAFT:
         try:
-            plan = staff_import_plan(raw=bytes(job.raw), visibility=request.visibility, file_name=job.file_name)
+            plan = staff_import_plan(
+                raw=bytes(job.raw), visibility=request.visibility, file_name=job.file_name
+            )
         except StaffFileError as exc:
             file_errors = exc.errors
     return render(
@@ -190,7 +240,7 @@ def import_job(request, pk):
             "plan": plan,
             "file_errors": file_errors,
             "percent": staff_import_progress(job=job),
-            "running": job.status == JobStatus.RUNNING,
+            "running": job.is_waiting,
         },
     )
 
@@ -198,6 +248,6 @@ def import_job(request, pk):
 @require_POST
 @hr_required
 def import_apply(request, pk):
-    job = get_object_or_404(StaffImportJob, pk=pk, created_by=request.user, status=JobStatus.PENDING)
-    staff_import_task.delay_on_commit(job.pk)
+    job = get_object_or_404(StaffImportJob, pk=pk, requested_by=request.user)
+    staff_import_job_queue(job=job)
     return redirect("hr:import_job", pk=job.pk)

@@ -10,7 +10,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from academy.accounts.selectors import visibility_for
 
-from .models import ExportJob, StaffImportJob, StaffMember
+from .models import Campaign, ExportJob, StaffImportJob, StaffMember
 
 
 class HRReadOnlyPolicy(ModelPermissionPolicy):
@@ -19,7 +19,9 @@ class HRReadOnlyPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         if action != "view":
             return False
-        if not (user.is_active and (user.is_superuser or user.has_perm("wagtailadmin.access_admin"))):
+        if not (
+            user.is_active and (user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+        ):
             return False
         return not visibility_for(user).nothing
 
@@ -46,7 +48,8 @@ def scoped(model, field):
 
 StaffIndex, StaffInspect = scoped(StaffMember, "unit")
 ExportIndex, ExportInspect = scoped(ExportJob, "unit")
-ImportIndex, ImportInspect = scoped(StaffImportJob, "created_by__hr_scope__unit")
+ImportIndex, ImportInspect = scoped(StaffImportJob, "requested_by__hr_scope__unit")
+CampaignIndex, CampaignInspect = scoped(Campaign, "unit")
 
 
 class StaffViewSet(ModelViewSet):
@@ -55,11 +58,35 @@ class StaffViewSet(ModelViewSet):
     index_view_class = StaffIndex
     inspect_view_class = StaffInspect
     inspect_view_enabled = True
-    list_display = ["matricule", "last_name", "first_name", "last_name_ar", "first_name_ar", "unit", "job_title"]
-    search_fields = ["matricule", "last_name", "first_name", "last_name_ar", "first_name_ar", "email"]
+    list_display = [
+        "matricule",
+        "last_name",
+        "first_name",
+        "last_name_ar",
+        "first_name_ar",
+        "unit",
+        "job_title",
+    ]
+    search_fields = [
+        "matricule",
+        "last_name",
+        "first_name",
+        "last_name_ar",
+        "first_name_ar",
+        "email",
+    ]
     search_backend_name = None
-    inspect_view_fields = ["matricule", "last_name", "first_name", "last_name_ar", "first_name_ar", "email",
-                           "unit", "unit_since", "job_title"]
+    inspect_view_fields = [
+        "matricule",
+        "last_name",
+        "first_name",
+        "last_name_ar",
+        "first_name_ar",
+        "email",
+        "unit",
+        "unit_since",
+        "job_title",
+    ]
     form_fields = ["job_title"]
     ordering = ["last_name", "first_name"]
 
@@ -70,9 +97,28 @@ class ExportJobViewSet(ModelViewSet):
     index_view_class = ExportIndex
     inspect_view_class = ExportInspect
     inspect_view_enabled = True
-    list_display = ["file_name", "exporter", "unit", "created_by", "status", "percent", "rows", "created_at"]
+    list_display = [
+        "file_name",
+        "exporter",
+        "unit",
+        "requested_by",
+        "status",
+        "percent",
+        "rows",
+        "created_at",
+    ]
     list_filter = ["status", "exporter"]
-    inspect_view_fields = ["exporter", "unit", "created_by", "created_at", "status", "percent", "rows", "file_name", "error"]
+    inspect_view_fields = [
+        "exporter",
+        "unit",
+        "requested_by",
+        "created_at",
+        "status",
+        "percent",
+        "rows",
+        "file_name",
+        "message",
+    ]
     form_fields = ["exporter"]
     ordering = ["-created_at"]
 
@@ -83,10 +129,55 @@ class StaffImportJobViewSet(ModelViewSet):
     index_view_class = ImportIndex
     inspect_view_class = ImportInspect
     inspect_view_enabled = True
-    list_display = ["file_name", "created_by", "created_at", "status", "applied", "percent"]
+    list_display = ["file_name", "requested_by", "created_at", "status", "applied", "percent"]
     list_filter = ["status", "applied"]
-    inspect_view_fields = ["file_name", "created_by", "created_at", "effective_on", "status", "applied", "percent", "error"]
+    inspect_view_fields = [
+        "file_name",
+        "requested_by",
+        "created_at",
+        "effective_on",
+        "status",
+        "applied",
+        "percent",
+        "message",
+    ]
     form_fields = ["file_name"]
+    ordering = ["-created_at"]
+
+
+class CampaignViewSet(ModelViewSet):
+    """Training campaigns of the officer's scope (created, launched and read on the HR pages:
+    /hr/campaigns/)."""
+
+    model = Campaign
+    icon = "date"
+    index_view_class = CampaignIndex
+    inspect_view_class = CampaignInspect
+    inspect_view_enabled = True
+    list_display = ["title", "unit", "status", "due_mode", "due_date", "due_days", "created_at"]
+    list_filter = ["status", "due_mode"]
+    search_fields = ["title", "title_ar"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "title",
+        "title_ar",
+        "unit",
+        "created_by",
+        "status",
+        "audience_unit",
+        "job_titles",
+        "matricules",
+        "staff_file_name",
+        "due_mode",
+        "due_date",
+        "due_days",
+        "requires_valid_certificate",
+        "reminder_days_before",
+        "reminder_days_after",
+        "created_at",
+        "launched_at",
+    ]
+    form_fields = ["title"]
     ordering = ["-created_at"]
 
 
@@ -98,4 +189,5 @@ class HRViewSetGroup(ViewSetGroup):
         StaffViewSet("hr_staff"),
         ExportJobViewSet("hr_exports"),
         StaffImportJobViewSet("hr_imports"),
+        CampaignViewSet("hr_campaigns"),
     )

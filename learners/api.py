@@ -60,7 +60,9 @@ class StatementsView(APIView):
     def put(self, request):
         raw_id = request.query_params.get("statementId")
         if not raw_id:
-            return _error(status.HTTP_400_BAD_REQUEST, "statementId: the query parameter is required")
+            return _error(
+                status.HTTP_400_BAD_REQUEST, "statementId: the query parameter is required"
+            )
         try:
             statement_id = str(uuid.UUID(raw_id))
         except ValueError:

@@ -23,10 +23,12 @@ class BulkEnrollmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .course_tree import _source_language
+        from courses.selectors import source_language
 
         self.fields["course"].queryset = (
-            CoursePage.objects.live().filter(locale__language_code=_source_language()).order_by("title")
+            CoursePage.objects.live()
+            .filter(locale__language_code=source_language())
+            .order_by("title")
         )
         self.fields["unit"].queryset = units_visible_to(user).order_by("path")
 

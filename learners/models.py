@@ -13,8 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.core.jobs import Job, JobStatus
+
 
 class Enrollment(models.Model):
+    # A learning record, not content: Wagtail's reference index (the admin viewset registers
+    # the model) would otherwise rewrite its rows on every save, i.e. on each enrolment and
+    # each lesson visit that changes the progress (bench/load.py).
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("In progress")
         COMPLETED = "completed", _("Completed")
@@ -25,13 +32,21 @@ class Enrollment(models.Model):
         DEMO = "demo", _("Demo data")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("learner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("learner"),
     )
     # Always the canonical (French source) course page.
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
+        "courses.CoursePage",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("course"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     unit_at_enrollment = models.ForeignKey(
@@ -55,7 +70,9 @@ class Enrollment(models.Model):
     )
     progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
-    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.SELF)
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.SELF
+    )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("enrolled by"),
@@ -71,7 +88,9 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["-last_activity_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="learners_enrollment_unique_user_course"),
+            models.UniqueConstraint(
+                fields=["user", "course"], name="learners_enrollment_unique_user_course"
+            ),
             models.CheckConstraint(
                 condition=Q(progress_percent__lte=100), name="learners_enrollment_progress_max_100"
             ),
@@ -103,11 +122,17 @@ class LessonProgress(models.Model):
         COMPLETED = "completed", _("Completed")
 
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("enrolment")
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+        verbose_name=_("enrolment"),
     )
     # Always the canonical (French source) lesson page.
     lesson = models.ForeignKey(
-        "courses.LessonPage", on_delete=models.PROTECT, related_name="progress", verbose_name=_("lesson")
+        "courses.LessonPage",
+        on_delete=models.PROTECT,
+        related_name="progress",
+        verbose_name=_("lesson"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
@@ -125,9 +150,12 @@ class LessonProgress(models.Model):
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [
-            models.UniqueConstraint(fields=["enrollment", "lesson"], name="learners_progress_unique_lesson"),
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"], name="learners_progress_unique_lesson"
+            ),
             models.CheckConstraint(
-                condition=Q(best_score__isnull=True) | (Q(best_score__gte=0) & Q(best_score__lte=100)),
+                condition=Q(best_score__isnull=True)
+                | (Q(best_score__gte=0) & Q(best_score__lte=100)),
                 name="learners_progress_best_score_0_100",
             ),
         ]
@@ -141,7 +169,10 @@ class Statement(models.Model):
 
     statement_id = models.UUIDField(_("statement id"), unique=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="statements", verbose_name=_("learner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        verbose_name=_("learner"),
     )
     verb = models.CharField(_("verb"), max_length=255)
     object_id = models.CharField(_("object id"), max_length=1024, blank=True)
@@ -167,7 +198,7 @@ class Statement(models.Model):
         return str(self.statement_id)
 
 
-class BulkEnrollmentJob(models.Model):
+class BulkEnrollmentJob(Job):
     """An HR officer's or admin's bulk enrolment, run by a Celery task that reports progress."""
 
     class Kind(models.TextChoices):
@@ -175,15 +206,8 @@ class BulkEnrollmentJob(models.Model):
         JOB_TITLE = "job_title", _("Everyone with a job title")
         MATRICULES = "matricules", _("A list of employee numbers")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
     course = models.ForeignKey(
         "courses.CoursePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
     )
@@ -193,15 +217,11 @@ class BulkEnrollmentJob(models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     matricules = models.JSONField(_("employee numbers"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(_("new enrolments"), default=0)
     existing_count = models.PositiveIntegerField(_("already enrolled"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulk enrolment")
@@ -210,10 +230,6 @@ class BulkEnrollmentJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.course_id} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, int(self.processed * 100 / self.total))
 
 
 class Notification(models.Model):
@@ -224,7 +240,9 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Inactivity reminder")
         COMPLETED = "completed", _("Completion congratulations")
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="notifications")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Reminders: the start of the period the reminder covers; one reminder per period.
     period_key = models.CharField(max_length=32, default="", blank=True)

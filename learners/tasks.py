@@ -20,14 +20,24 @@ def send_completion_congratulations(enrollment_id: int) -> bool:
 
 
 @shared_task
+def course_progress_refresh_task(course_id: int) -> int:
+    from .services import course_progress_refresh
+
+    return course_progress_refresh(course_id=course_id)
+
+
+@shared_task
 def send_inactivity_reminders() -> int:
     from .services import inactivity_reminders_send
 
     return inactivity_reminders_send()
 
 
-@shared_task(bind=True)
+@shared_task(bind=True, max_retries=8)
 def bulk_enrollment_task(self, job_id: int) -> dict:
+    from academy.core.jobs import job_retry_if_busy
+
+    from .models import BulkEnrollmentJob
     from .services import bulk_enrollment_run
 
     def report(job):
@@ -38,4 +48,7 @@ def bulk_enrollment_task(self, job_id: int) -> dict:
             )
 
     job = bulk_enrollment_run(job_id=job_id, progress=report)
+    if job is None:
+        job_retry_if_busy(self, BulkEnrollmentJob, job_id=job_id)
+        return {"job": job_id, "status": "busy"}
     return {"job": job.pk, "status": job.status, "created": job.created_count}

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 from wagtail.models import Page
 
-from academy.accounts.selectors import visibility_for
+from academy.accounts.selectors import user_sees_statistics, visibility_for
 from courses.models import CoursePage, LessonPage
 
 from . import selectors, services
@@ -26,9 +27,14 @@ from .models import BulkEnrollmentJob
 def dashboard(request):
     language = (get_language() or "fr")[:2]
     board = selectors.learner_dashboard(user=request.user, language=language, request=request)
-    can_enrol_others = not visibility_for(request.user).nothing
+    can_enrol_others = user_sees_statistics(request.user)
+    # Other apps add panels above the learner's courses (e.g. hr: assigned training) through
+    # the "learner_dashboard_panels" hook: fn(request) -> HTML or "". Learners knows none of them.
+    panels = [html for fn in hooks.get_hooks("learner_dashboard_panels") if (html := fn(request))]
     return render(
-        request, "learners/dashboard.html", {"dashboard": board, "can_enrol_others": can_enrol_others}
+        request,
+        "learners/dashboard.html",
+        {"dashboard": board, "can_enrol_others": can_enrol_others, "panels": panels},
     )
 
 
@@ -77,7 +83,9 @@ def lesson_visit(request, lesson_id: int):
         progress = services.lesson_visit_record(user=request.user, lesson=lesson)
     except ValidationError as exc:
         return _json_error(" ".join(exc.messages), 400)
-    return JsonResponse({"status": progress.status, "time_spent_seconds": progress.time_spent_seconds})
+    return JsonResponse(
+        {"status": progress.status, "time_spent_seconds": progress.time_spent_seconds}
+    )
 
 
 @require_POST
@@ -88,13 +96,17 @@ def lesson_heartbeat(request, lesson_id: int):
         payload = json.loads(request.body or b"{}")
         seconds = int(payload.get("seconds", 0))
     except (ValueError, TypeError, AttributeError):
-        return _json_error("expected {\"seconds\": <integer>}", 400)
+        return _json_error('expected {"seconds": <integer>}', 400)
     lesson = _lesson_for(request, lesson_id)
     try:
-        progress = services.lesson_heartbeat_record(user=request.user, lesson=lesson, seconds=seconds)
+        progress = services.lesson_heartbeat_record(
+            user=request.user, lesson=lesson, seconds=seconds
+        )
     except ValidationError as exc:
         return _json_error(" ".join(exc.messages), 400)
-    return JsonResponse({"status": progress.status, "time_spent_seconds": progress.time_spent_seconds})
+    return JsonResponse(
+        {"status": progress.status, "time_spent_seconds": progress.time_spent_seconds}
+    )
 
 
 def _require_enroller(request):
@@ -108,7 +120,9 @@ def bulk_enrol(request):
     form = BulkEnrollmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.bulk_enrollment_request(requested_by=request.user, **form.service_kwargs())
+            job = services.bulk_enrollment_request(
+                requested_by=request.user, **form.service_kwargs()
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -130,7 +144,13 @@ def bulk_job(request, job_id: int):
     )
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(
-            {"status": job.status, "processed": job.processed, "total": job.total,
-             "percent": job.percent, "created": job.created_count, "existing": job.existing_count}
+            {
+                "status": job.status,
+                "processed": job.processed,
+                "total": job.total,
+                "percent": job.percent,
+                "created": job.created_count,
+                "existing": job.existing_count,
+            }
         )
     return render(request, "learners/bulk_job.html", {"job": job})

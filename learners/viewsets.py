@@ -31,8 +31,15 @@ class EnrollmentViewSet(ModelViewSet):
     search_fields = ["user__username", "user__last_name", "user__matricule"]
     search_backend_name = None
     list_export = [
-        "user", "course", "status", "progress_percent", "final_score", "enrolled_at", "completed_at",
-        "unit_at_enrollment", "unit_at_completion",
+        "user",
+        "course",
+        "status",
+        "progress_percent",
+        "final_score",
+        "enrolled_at",
+        "completed_at",
+        "unit_at_enrollment",
+        "unit_at_completion",
     ]
     export_filename = "enrolments"
     inspect_view_enabled = True

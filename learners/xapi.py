@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -40,27 +41,57 @@ ACTIVITY_TYPES = {
 }
 
 STATEMENT_KEYS = {
-    "id", "actor", "verb", "object", "result", "context", "timestamp", "stored",
-    "authority", "version", "attachments",
+    "id",
+    "actor",
+    "verb",
+    "object",
+    "result",
+    "context",
+    "timestamp",
+    "stored",
+    "authority",
+    "version",
+    "attachments",
 }
 # Set by the LRS, never compared (xAPI 1.0.3, "Statement Comparison Requirements").
 LRS_KEYS = {"stored", "authority", "version"}
 RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extensions"}
 SCORE_KEYS = {"scaled", "raw", "min", "max"}
 CONTEXT_KEYS = {
-    "registration", "instructor", "team", "contextActivities", "revision", "platform",
-    "language", "statement", "extensions",
+    "registration",
+    "instructor",
+    "team",
+    "contextActivities",
+    "revision",
+    "platform",
+    "language",
+    "statement",
+    "extensions",
 }
 CONTEXT_ACTIVITY_KEYS = {"parent", "grouping", "category", "other"}
 ACTIVITY_KEYS = {"objectType", "id", "definition"}
 DEFINITION_KEYS = {
-    "name", "description", "type", "moreInfo", "extensions", "interactionType",
-    "correctResponsesPattern", "choices", "scale", "source", "target", "steps",
+    "name",
+    "description",
+    "type",
+    "moreInfo",
+    "extensions",
+    "interactionType",
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
 }
 VERB_KEYS = {"id", "display"}
 AGENT_KEYS = {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account", "member"}
 
 MAX_STATEMENTS_PER_REQUEST = 500
+# What any JSON value inside a statement may be: bounded nesting, finite numbers that a
+# database stores exactly, no NUL character (PostgreSQL's jsonb refuses it).
+MAX_JSON_DEPTH = 24
+MAX_ABS_NUMBER = 10**15
 _DURATION_RE = re.compile(
     r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?"
     r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
@@ -94,11 +125,18 @@ def _fail(path: str, what: str):
 
 
 def _is_iri(value: Any) -> bool:
-    if not isinstance(value, str) or not value or len(value) > 2048 or any(c.isspace() for c in value):
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > 2048
+        or any(c.isspace() for c in value)
+    ):
         return False
     parts = urlsplit(value)
-    return bool(parts.scheme) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme) is not None and bool(
-        parts.netloc or parts.path
+    return (
+        bool(parts.scheme)
+        and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", parts.scheme) is not None
+        and bool(parts.netloc or parts.path)
     )
 
 
@@ -130,6 +168,34 @@ def _check_extensions(value: Any, path: str):
         _fail(path, "must be an object whose keys are IRIs")
     for key in value:
         _check_iri(key, f"{path}[{key!r}]")
+
+
+def _check_json_safe(value: Any, path: str, depth: int = 0):
+    """Refuses what the parser accepted but the store, the comparisons or the arithmetic
+    could not handle: deep nesting, infinite or enormous numbers, NUL characters."""
+    if depth > MAX_JSON_DEPTH:
+        _fail(path, f"is nested more than {MAX_JSON_DEPTH} levels deep")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or "\x00" in key:
+                _fail(path, "has a property name with a NUL character")
+            _check_json_safe(item, f"{path}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_json_safe(item, f"{path}[{i}]", depth + 1)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            _fail(path, "contains a NUL character")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if abs(value) > MAX_ABS_NUMBER:
+            _fail(path, "is too large a number")
+    elif isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > MAX_ABS_NUMBER:
+            _fail(path, "is too large a number")
+    else:
+        _fail(path, "is not a JSON value")
 
 
 def _check_uuid(value: Any, path: str) -> str:
@@ -164,6 +230,10 @@ def parse_timestamp(value: Any, path: str = "timestamp") -> datetime:
         _fail(path, "is not an ISO 8601 date and time")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        _fail(path, "is out of range")
     return parsed
 
 
@@ -177,7 +247,9 @@ def _check_agent(value: Any, path: str, *, allow_group: bool = True):
         _fail(path, "must have exactly one identifier (mbox, mbox_sha1sum, openid or account)")
     if not ifis and kind == "Agent":
         _fail(path, "needs an identifier (mbox, mbox_sha1sum, openid or account)")
-    if "mbox" in value and not (isinstance(value["mbox"], str) and value["mbox"].startswith("mailto:")):
+    if "mbox" in value and not (
+        isinstance(value["mbox"], str) and value["mbox"].startswith("mailto:")
+    ):
         _fail(f"{path}.mbox", "must be a mailto: IRI")
     if "account" in value:
         account = value["account"]
@@ -231,7 +303,9 @@ def _check_object(value: Any, path: str = "object", *, sub: bool = False):
         _check_keys(value, {"objectType", "id"}, path)
         _check_uuid(value.get("id"), f"{path}.id")
     elif kind == "SubStatement" and not sub:
-        _check_keys(value, {"objectType", "actor", "verb", "object", "result", "context", "timestamp"}, path)
+        _check_keys(
+            value, {"objectType", "actor", "verb", "object", "result", "context", "timestamp"}, path
+        )
         _check_agent(value.get("actor"), f"{path}.actor")
         _check_verb(value.get("verb"), f"{path}.verb")
         _check_object(value.get("object"), f"{path}.object", sub=True)
@@ -250,7 +324,9 @@ def _check_result(value: Any, path: str = "result"):
     if "score" in value:
         score = value["score"]
         _check_keys(score, SCORE_KEYS, f"{path}.score")
-        numbers = {key: _number(score[key], f"{path}.score.{key}") for key in SCORE_KEYS if key in score}
+        numbers = {
+            key: _number(score[key], f"{path}.score.{key}") for key in SCORE_KEYS if key in score
+        }
         scaled = numbers.get("scaled")
         if scaled is not None and not Decimal(-1) <= scaled <= Decimal(1):
             _fail(f"{path}.score.scaled", "must be between -1 and 1")
@@ -266,7 +342,9 @@ def _check_result(value: Any, path: str = "result"):
             _fail(f"{path}.{key}", "must be true or false")
     if "response" in value and not isinstance(value["response"], str):
         _fail(f"{path}.response", "must be a string")
-    if "duration" in value and not (isinstance(value["duration"], str) and _DURATION_RE.match(value["duration"])):
+    if "duration" in value and not (
+        isinstance(value["duration"], str) and _DURATION_RE.match(value["duration"])
+    ):
         _fail(f"{path}.duration", "must be an ISO 8601 duration (e.g. PT1M30S)")
     if "extensions" in value:
         _check_extensions(value["extensions"], f"{path}.extensions")
@@ -312,6 +390,7 @@ def statement_validate(statement: Any) -> None:
     """
     if not isinstance(statement, dict):
         raise StatementInvalid("a statement must be a JSON object")
+    _check_json_safe(statement, "statement")
     _check_keys(statement, STATEMENT_KEYS, "statement")
     if "id" in statement:
         _check_uuid(statement["id"], "id")
@@ -365,7 +444,9 @@ def _comparable(statement: dict) -> dict:
 
 def statement_hash(statement: dict) -> str:
     """SHA-256 of the comparable form: equal for statements that ``statements_equivalent``."""
-    canonical = json.dumps(_comparable(statement), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        _comparable(statement), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

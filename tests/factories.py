@@ -49,7 +49,9 @@ def province(parent: Territory, **kw) -> Territory:
 
 def commune(parent: Territory, kind=Kind.RURAL, **kw) -> Territory:
     n = next(_counter)
-    return TerritoryFactory(code=f"{parent.code}.{n}", level=Level.COMMUNE, kind=kind, parent=parent, **kw)
+    return TerritoryFactory(
+        code=f"{parent.code}.{n}", level=Level.COMMUNE, kind=kind, parent=parent, **kw
+    )
 
 
 class UserFactory(DjangoModelFactory):

@@ -21,8 +21,10 @@ def test_certificate_is_issued_by_the_worker_only_after_commit(live_celery_worke
     from tests.certificates import factories as cert_factories
 
     enrollment = cert_factories.completed_enrollment(
-        unit=small_tree["c1"], course_page=cert_factories.course(title_fr="Cybersécurité", title_ar="الأمن السيبراني",
-                                                                 template=cert_factories.template()),
+        unit=small_tree["c1"],
+        course_page=cert_factories.course(
+            title_fr="Cybersécurité", title_ar="الأمن السيبراني", template=cert_factories.template()
+        ),
     )
     with transaction.atomic():
         certificate_issue_task.delay_on_commit(enrollment.pk)
@@ -30,7 +32,7 @@ def test_certificate_is_issued_by_the_worker_only_after_commit(live_celery_worke
         assert not Certificate.objects.filter(enrollment=enrollment).exists()
     # A third delivery, after commit: the solo worker runs the queue in order, so once its
     # result is back the first two have run as well.
-    issued_uuid = certificate_issue_task.delay(enrollment.pk).get(timeout=90)
+    issued_uuid = certificate_issue_task.delay(enrollment.pk).get(timeout=300)
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert str(certificate.uuid) == issued_uuid
     assert certificate.status == Certificate.Status.VALID
@@ -43,13 +45,18 @@ def test_bulk_enrolment_runs_on_the_worker_and_reports_progress(live_celery_work
     from tests.learners import factories as learner_factories
 
     tree = learner_factories.course_tree(modules=((True, 1),), final=False, pass_mark=70)
-    for n in range(5):
+    for _ in range(5):
         base.UserFactory(unit=small_tree["c1"], job_title="Technicien")
     base.UserFactory(unit=small_tree["c3"], job_title="Technicien")  # outside the officer's scope
     officer = base.hr_officer(small_tree["p1"])
-    job = services.bulk_enrollment_request(requested_by=officer, course=tree.course, kind="unit", unit=small_tree["p1"])
-    job = wait_for(lambda: BulkEnrollmentJob.objects.filter(pk=job.pk, status=BulkEnrollmentJob.Status.DONE).first(),
-                   timeout=60)
+    job = services.bulk_enrollment_request(
+        requested_by=officer, course=tree.course, kind="unit", unit=small_tree["p1"]
+    )
+    job = wait_for(
+        lambda: BulkEnrollmentJob.objects.filter(
+            pk=job.pk, status=BulkEnrollmentJob.Status.DONE
+        ).first()
+    )
     assert job.total == job.processed == 5
     assert Enrollment.objects.filter(course=tree.course).count() == 5
 
@@ -57,8 +64,7 @@ def test_bulk_enrolment_runs_on_the_worker_and_reports_progress(live_celery_work
 def test_staff_import_is_applied_by_the_worker_all_or_nothing(live_celery_worker, small_tree):
     from academy.accounts.models import User
     from hr.models import JobStatus, StaffImportJob
-    from hr.services.staff_import import staff_import_job_create
-    from hr.tasks import staff_import_task
+    from hr.services.staff_import import staff_import_job_create, staff_import_job_queue
 
     officer = base.hr_officer(small_tree["p1"])
     c1 = small_tree["c1"].code
@@ -68,9 +74,16 @@ def test_staff_import_is_applied_by_the_worker_all_or_nothing(live_celery_worker
         f"W-2,Berrada,Ali,برادة,علي,ali@commune.ma,{c1},Agent\n"
     ).encode()
     with transaction.atomic():
-        job = staff_import_job_create(user=officer, raw=raw, file_name="staff.csv", effective_on=datetime.date(2026, 11, 1))
-        staff_import_task.delay_on_commit(job.pk)
-    job = wait_for(lambda: StaffImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]).first(),
-                   timeout=60)
+        job = staff_import_job_create(
+            user=officer, raw=raw, file_name="staff.csv", effective_on=datetime.date(2026, 11, 1)
+        )
+        assert staff_import_job_queue(job=job)  # the officer applies the clean dry run
+    job = wait_for(
+        lambda: StaffImportJob.objects.filter(
+            pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]
+        ).first()
+    )
     assert job.status == JobStatus.DONE, job
-    assert set(User.objects.filter(matricule__startswith="W-").values_list("unit__code", flat=True)) == {c1}
+    assert set(
+        User.objects.filter(matricule__startswith="W-").values_list("unit__code", flat=True)
+    ) == {c1}

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
-from wagtail.users.apps import WagtailUsersAppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     name = "academy.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import signals  # noqa: F401
 
 
 class AcademyUsersAppConfig(WagtailUsersAppConfig):

@@ -17,3 +17,27 @@ class UsernameOrMatriculeBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def canonical_login_name(request, credentials=None) -> str:
+    """django-axes' name for the account being signed in to (``AXES_USERNAME_CALLABLE``).
+
+    The username and the matricule of one employee count as the same account, so that
+    alternating them does not double the attempts; unknown names count as typed (folded).
+    """
+    field = "username"
+    typed = ""
+    if credentials:
+        typed = credentials.get(field) or ""
+    elif request is not None and hasattr(request, "POST"):
+        typed = request.POST.get(field, "")
+    typed = str(typed).strip()[:150]
+    if not typed:
+        return ""
+    User = get_user_model()
+    username = (
+        User.objects.filter(Q(username__iexact=typed) | Q(matricule=typed))
+        .values_list("username", flat=True)
+        .first()
+    )
+    return (username or typed).lower()

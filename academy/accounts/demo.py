@@ -34,24 +34,105 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("learner.berkane", "learner (commune of Berkane)", "Amina", "El Idrissi", "أمينة", "الإدريسي",
-                "02.113.01.09", "Technicienne, bureau d'ordre"),
-    DemoAccount("learner.aklim", "learner (commune of Aklim, province of Berkane)", "Youssef", "Benali", "يوسف", "بنعلي",
-                "02.113.01.07", "Agent d'état civil", language="ar"),
-    DemoAccount("learner.tiznit", "learner (commune of Tiznit, Souss-Massa)", "Fatima", "Ait Lahcen", "فاطمة", "آيت لحسن",
-                "09.581.01.07", "Administratrice"),
-    DemoAccount("hr.berkane", "HR officer, province of Berkane", "Rachid", "Amrani", "رشيد", "العمراني",
-                "02.113", "Chef du service des ressources humaines", hr_unit_code="02.113"),
-    DemoAccount("hr.oriental", "HR officer, Oriental region", "Nadia", "Bennani", "نادية", "بناني",
-                "02", "Responsable formation régionale", language="ar", hr_unit_code="02"),
-    DemoAccount("hr.national", "HR officer, national", "Karim", "Tazi", "كريم", "التازي",
-                None, "Direction de la formation", hr_national=True),
-    DemoAccount("trainer", "trainer (course author)", "Salma", "Chraibi", "سلمى", "الشرايبي",
-                None, "Formatrice", groups=(RoleGroup.TRAINERS,)),
-    DemoAccount("reviewer", "reviewer (approves courses)", "Omar", "Filali", "عمر", "الفيلالي",
-                None, "Responsable pédagogique", groups=(RoleGroup.REVIEWERS,)),
-    DemoAccount("admin", "platform admin", "Admin", "Académie", "مدير", "الأكاديمية",
-                None, "Administrateur de la plateforme", superuser=True, groups=(RoleGroup.PLATFORM_ADMINS,)),
+    DemoAccount(
+        "learner.berkane",
+        "learner (commune of Berkane)",
+        "Amina",
+        "El Idrissi",
+        "أمينة",
+        "الإدريسي",
+        "02.113.01.09",
+        "Technicienne, bureau d'ordre",
+    ),
+    DemoAccount(
+        "learner.aklim",
+        "learner (commune of Aklim, province of Berkane)",
+        "Youssef",
+        "Benali",
+        "يوسف",
+        "بنعلي",
+        "02.113.01.07",
+        "Agent d'état civil",
+        language="ar",
+    ),
+    DemoAccount(
+        "learner.tiznit",
+        "learner (commune of Tiznit, Souss-Massa)",
+        "Fatima",
+        "Ait Lahcen",
+        "فاطمة",
+        "آيت لحسن",
+        "09.581.01.07",
+        "Administratrice",
+    ),
+    DemoAccount(
+        "hr.berkane",
+        "HR officer, province of Berkane",
+        "Rachid",
+        "Amrani",
+        "رشيد",
+        "العمراني",
+        "02.113",
+        "Chef du service des ressources humaines",
+        hr_unit_code="02.113",
+    ),
+    DemoAccount(
+        "hr.oriental",
+        "HR officer, Oriental region",
+        "Nadia",
+        "Bennani",
+        "نادية",
+        "بناني",
+        "02",
+        "Responsable formation régionale",
+        language="ar",
+        hr_unit_code="02",
+    ),
+    DemoAccount(
+        "hr.national",
+        "HR officer, national",
+        "Karim",
+        "Tazi",
+        "كريم",
+        "التازي",
+        None,
+        "Direction de la formation",
+        hr_national=True,
+    ),
+    DemoAccount(
+        "trainer",
+        "trainer (course author)",
+        "Salma",
+        "Chraibi",
+        "سلمى",
+        "الشرايبي",
+        None,
+        "Formatrice",
+        groups=(RoleGroup.TRAINERS,),
+    ),
+    DemoAccount(
+        "reviewer",
+        "reviewer (approves courses)",
+        "Omar",
+        "Filali",
+        "عمر",
+        "الفيلالي",
+        None,
+        "Responsable pédagogique",
+        groups=(RoleGroup.REVIEWERS,),
+    ),
+    DemoAccount(
+        "admin",
+        "platform admin",
+        "Admin",
+        "Académie",
+        "مدير",
+        "الأكاديمية",
+        None,
+        "Administrateur de la plateforme",
+        superuser=True,
+        groups=(RoleGroup.PLATFORM_ADMINS,),
+    ),
 )
 
 
@@ -85,7 +166,9 @@ def demo_users_install() -> list[tuple[DemoAccount, User]]:
         for name in account.groups:
             user.groups.add(Group.objects.get_or_create(name=name)[0])
         if account.hr_unit_code or account.hr_national:
-            HRScope.objects.update_or_create(user=user, defaults={"unit": _unit(account.hr_unit_code)})
+            HRScope.objects.update_or_create(
+                user=user, defaults={"unit": _unit(account.hr_unit_code)}
+            )
         else:
             HRScope.objects.filter(user=user).delete()
         result.append((account, user))

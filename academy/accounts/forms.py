@@ -9,7 +9,14 @@ from academy.territories.models import Territory
 from .selectors import user_hr_scope
 from .services import user_set_hr_scope
 
-PROFILE_FIELDS = ("matricule", "first_name_ar", "last_name_ar", "unit", "job_title", "preferred_language")
+PROFILE_FIELDS = (
+    "matricule",
+    "first_name_ar",
+    "last_name_ar",
+    "unit",
+    "job_title",
+    "preferred_language",
+)
 HR_NONE, HR_NATIONAL, HR_UNIT = "", "national", "unit"
 
 
@@ -17,7 +24,11 @@ class ProfileFormMixin(forms.Form):
     hr_role = forms.ChoiceField(
         label=_("HR officer"),
         required=False,
-        choices=[(HR_NONE, _("No")), (HR_NATIONAL, _("Yes, national level")), (HR_UNIT, _("Yes, for one unit"))],
+        choices=[
+            (HR_NONE, _("No")),
+            (HR_NATIONAL, _("Yes, national level")),
+            (HR_UNIT, _("Yes, for one unit")),
+        ],
     )
     hr_unit = forms.ModelChoiceField(
         label=_("HR scope unit"),

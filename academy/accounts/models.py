@@ -105,3 +105,6 @@ class UnitMove(models.Model):
 
     class Meta:
         ordering = ["moved_on", "id"]
+
+    def __str__(self):
+        return f"{self.user}: {self.from_unit or '—'} → {self.to_unit or '—'} ({self.moved_on})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from academy.territories.models import Territory
+from academy.territories.models import Territory, territory_includes
 
 from .models import Group, HRScope, User
 
@@ -15,8 +15,26 @@ def user_is_platform_admin(user) -> bool:
     return user.is_superuser or user.groups.filter(name=Group.PLATFORM_ADMINS).exists()
 
 
+def user_sees_statistics(user) -> bool:
+    """``not visibility_for(user).nothing`` in one query: a platform admin (superuser or
+    group) or an HR officer (any scope). Kept on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    known = getattr(user, "_sees_statistics", None)
+    if known is None:
+        known = User.objects.filter(
+            Q(pk=user.pk) & (Q(hr_scope__isnull=False) | Q(groups__name=Group.PLATFORM_ADMINS))
+        ).exists()
+        user._sees_statistics = known
+    return known
+
+
 def user_has_group(user, group: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=group).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=group).exists()
+    )
 
 
 def user_hr_scope(user) -> HRScope | None:
@@ -50,7 +68,7 @@ class Visibility:
             return True
         if self.root is None or unit is None:
             return False
-        return unit.path.startswith(self.root.path)
+        return territory_includes(self.root, unit)
 
     def q(self, unit_field: str) -> Q:
         """A filter on any model with a foreign key to a unit, e.g. ``q("unit")``."""
@@ -58,7 +76,7 @@ class Visibility:
             return Q()
         if self.root is None:
             return Q(pk__in=[])
-        return Q(**{f"{unit_field}__path__startswith": self.root.path})
+        return Territory.objects.descendant_of_q(self.root, field=unit_field)
 
 
 def visibility_for(user) -> Visibility:
@@ -79,7 +97,7 @@ def units_visible_to(user) -> QuerySet[Territory]:
         return Territory.objects.all()
     if visibility.root is None:
         return Territory.objects.none()
-    return Territory.objects.filter(path__startswith=visibility.root.path)
+    return Territory.objects.descendant_of(visibility.root)
 
 
 def staff_visible_to(user) -> QuerySet[User]:

@@ -22,7 +22,9 @@ def user_set_language(*, user: User, language: str) -> User:
 
 
 @transaction.atomic
-def user_move_unit(*, user: User, unit: Territory | None, moved_on: datetime.date | None = None) -> User:
+def user_move_unit(
+    *, user: User, unit: Territory | None, moved_on: datetime.date | None = None
+) -> User:
     """Attach an employee to another unit, keeping the dated history of moves."""
     moved_on = moved_on or timezone.localdate()
     if user.unit_id == (unit.pk if unit else None):
@@ -43,3 +45,14 @@ def user_set_hr_scope(*, user: User, is_officer: bool, unit: Territory | None = 
         HRScope.objects.filter(user=user).delete()
         return
     HRScope.objects.update_or_create(user=user, defaults={"unit": unit})
+
+
+@transaction.atomic
+def login_lockout_clear(*, attempt, actor, request=None) -> None:
+    """An admin lifts a sign-in lockout (a django-axes ``AccessAttempt``); audited."""
+    from academy.audit.models import AuditAction
+    from academy.audit.services import audit_record
+
+    data = {"username": attempt.username or "", "ip_address": attempt.ip_address or ""}
+    attempt.delete()
+    audit_record(actor=actor, action=AuditAction.LOGIN_UNLOCK, data=data, request=request)

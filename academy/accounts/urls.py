@@ -8,6 +8,8 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/data.json", views.my_data_json, name="my_data_json"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

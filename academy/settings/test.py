@@ -27,9 +27,12 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests sign with the local demo CA whatever the environment configures (outside services dummy).
+# Tests do not sign (outside services dummy): the tests of signatures themselves, and the demo
+# the journeys download and verify, ask for the real signer with the local demo CA (fixture
+# ``pdf_signer``), whatever the environment configures.
 ACADEMIE_SIGNING = {
     **ACADEMIE_SIGNING,
+    "BACKEND": "certificates.signing.backends.dummy.DummyBackend",
     "PKCS12_PATH": None,
     "PKCS12_PASSWORD": None,
     "KEY_PATH": None,
@@ -39,3 +42,5 @@ ACADEMIE_SIGNING = {
     "DEMO_DIR": ENV.data_dir / "test-signing",
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests scan with the dummy antivirus (EICAR only) whatever the environment configures.
+ANTIVIRUS_BACKEND = "academy.core.antivirus.DummyBackend"

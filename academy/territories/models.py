@@ -1,7 +1,8 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
 class Level(models.TextChoices):
@@ -27,6 +28,34 @@ LEVEL_DEPTH = {
 }
 
 
+class TerritoryQuerySet(MP_NodeQuerySet):
+    """The subtree rule, written once (like Wagtail's ``PageQuerySet.descendant_of_q``)."""
+
+    @staticmethod
+    def descendant_of_q(unit: "Territory", *, field: str = "", inclusive: bool = True) -> Q:
+        """Rows whose unit is ``unit`` or below it: a filter on Territory itself
+        (``field=""``) or on any model through a foreign key to a unit (``field="unit"``,
+        ``"user__unit"``); one indexed prefix test on the materialised path."""
+        prefix = f"{field}__" if field else ""
+        q = Q(**{f"{prefix}path__startswith": unit.path})
+        if not inclusive:
+            q &= ~Q(**{f"{prefix}pk": unit.pk})
+        return q
+
+    def descendant_of(self, unit: "Territory", *, inclusive: bool = True):
+        return self.filter(self.descendant_of_q(unit, inclusive=inclusive))
+
+
+class TerritoryManager(MP_NodeManager.from_queryset(TerritoryQuerySet)):
+    def get_queryset(self):
+        return TerritoryQuerySet(self.model, using=self._db).order_by("path")
+
+
+def territory_includes(root: "Territory", unit: "Territory") -> bool:
+    """The same rule on two loaded units: ``unit`` is ``root`` or below it."""
+    return unit.path.startswith(root.path)
+
+
 class Territory(MP_Node):
     """A territorial collectivity: region, prefecture/province or commune.
 
@@ -40,7 +69,9 @@ class Territory(MP_Node):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True, default="")
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
-    population_2014 = models.PositiveIntegerField(_("population (RGPH 2014)"), null=True, blank=True)
+    population_2014 = models.PositiveIntegerField(
+        _("population (RGPH 2014)"), null=True, blank=True
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -51,6 +82,8 @@ class Territory(MP_Node):
     )
 
     node_order_by = None
+
+    objects = TerritoryManager()
 
     class Meta:
         verbose_name = _("territorial unit")

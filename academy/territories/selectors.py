@@ -13,10 +13,7 @@ def territory_get(*, code: str) -> Territory | None:
 
 def territory_subtree(*, unit: Territory, include_self: bool = True) -> QuerySet[Territory]:
     """The unit and every unit below it, as one indexed prefix query on ``path``."""
-    qs = Territory.objects.filter(path__startswith=unit.path)
-    if not include_self:
-        qs = qs.exclude(pk=unit.pk)
-    return qs
+    return Territory.objects.descendant_of(unit, inclusive=include_self)
 
 
 def territory_children(*, unit: Territory | None) -> QuerySet[Territory]:

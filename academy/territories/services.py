@@ -106,7 +106,9 @@ def territory_rows_parse(*, raw: bytes) -> list[TerritoryRow]:
                 if population < 0:
                     raise ValueError
             except ValueError:
-                problems.append(f"population_2014 {values['population_2014']!r} is not a whole number")
+                problems.append(
+                    f"population_2014 {values['population_2014']!r} is not a whole number"
+                )
         if code in seen:
             problems.append(f"duplicate code {code} (first on line {seen[code]})")
         else:
@@ -140,7 +142,9 @@ def territory_rows_parse(*, raw: bytes) -> list[TerritoryRow]:
         allowed = PARENT_LEVELS[row.level]
         if not allowed:
             if row.parent_code:
-                errors.append(f"line {row.line} ({row.code}): a region has no parent, got {row.parent_code}")
+                errors.append(
+                    f"line {row.line} ({row.code}): a region has no parent, got {row.parent_code}"
+                )
             continue
         if not row.parent_code:
             errors.append(f"line {row.line} ({row.code}): a {row.level} needs a parent_code")

@@ -21,7 +21,9 @@ class TerritoryPermissionPolicy(ModelPermissionPolicy):
         if action == "change":
             return user_is_platform_admin(user)
         if action == "view":
-            return user.is_active and (user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+            return user.is_active and (
+                user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+            )
         return super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
@@ -42,7 +44,15 @@ class TerritoryViewSet(ModelViewSet):
     search_backend_name = None  # plain ORM search works in both scripts
     form_fields = ["name_fr", "name_ar", "kind", "population_2014"]
     inspect_view_enabled = True
-    inspect_view_fields = ["code", "level", "kind", "name_fr", "name_ar", "population_2014", "parent"]
+    inspect_view_fields = [
+        "code",
+        "level",
+        "kind",
+        "name_fr",
+        "name_ar",
+        "population_2014",
+        "parent",
+    ]
     ordering = ["path"]
 
 

@@ -11,6 +11,7 @@ end of the sentence on the first line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import arabic_reshaper
@@ -19,6 +20,12 @@ from bidi.algorithm import get_display
 _reshaper = arabic_reshaper.ArabicReshaper(
     configuration={"delete_harakat": False, "support_ligatures": True}
 )
+
+
+def _words(text: str) -> list[str]:
+    """Words separated by ordinary spaces: a no-break space (French "Durée\u00a0:",
+    "100\u00a0%") joins, as it does on screen."""
+    return [word for word in re.split(r"[ \t\r\n]+", text) if word]
 
 
 def arabic_visual(text: str) -> str:
@@ -36,7 +43,7 @@ def arabic_lines(text: str, *, width: float, measure: Callable[[str], float]) ->
     """
     lines: list[list[str]] = []
     current: list[str] = []
-    for word in text.split():
+    for word in _words(text):
         candidate = current + [word]
         if current and measure(_reshaper.reshape(" ".join(candidate))) > width:
             lines.append(current)
@@ -51,7 +58,7 @@ def arabic_lines(text: str, *, width: float, measure: Callable[[str], float]) ->
 def latin_lines(text: str, *, width: float, measure: Callable[[str], float]) -> list[str]:
     lines: list[list[str]] = []
     current: list[str] = []
-    for word in text.split():
+    for word in _words(text):
         candidate = current + [word]
         if current and measure(" ".join(candidate)) > width:
             lines.append(current)

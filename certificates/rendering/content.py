@@ -31,6 +31,27 @@ def number_fr(value: Decimal | str | None) -> str:
     return text.replace(".", ",")
 
 
+def date_long(d: dt.date, language: str) -> str:
+    """'1er décembre 2026' / '1 دجنبر 2026': as printed on the certificate."""
+    if language.startswith("ar"):
+        return f"{d.day} {ARABIC_MONTHS[d.month - 1]} {d.year}"
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {FRENCH_MONTHS[d.month - 1]} {d.year}"
+
+
+def hours_phrase(value: Decimal | str | None, language: str) -> str:
+    """'8 heures' / '8 ساعات', '1,5 heure' / '1,5 ساعة': the number as on the certificate,
+    the word in the plural form of ``language`` (the six Arabic forms)."""
+    from django.utils import translation
+
+    from academy.core.plurals import plural_count
+
+    count = plural_count(value, language)
+    with translation.override(language):
+        text = translation.ngettext("%(hours)s hour", "%(hours)s hours", count)
+    return text % {"hours": number_fr(value)}
+
+
 @dataclass(frozen=True)
 class CertificateContent:
     serial: str
@@ -46,6 +67,7 @@ class CertificateContent:
     unit_fr: list[str] = field(default_factory=list)  # unit first, then its ancestors
     unit_ar: list[str] = field(default_factory=list)
     issued_on: dt.date = field(default_factory=dt.date.today)
+    valid_until: dt.date | None = None  # frozen in the snapshot; None: no expiry
     signatory_name_fr: str = ""
     signatory_name_ar: str = ""
     signatory_title_fr: str = ""
@@ -79,6 +101,11 @@ class CertificateContent:
             unit_fr=[u["name_fr"] for u in reversed(units)],
             unit_ar=[u.get("name_ar") or u["name_fr"] for u in reversed(units)],
             issued_on=dt.date.fromisoformat(snapshot["issued_on"]),
+            valid_until=(
+                dt.date.fromisoformat(snapshot["valid_until"])
+                if snapshot.get("valid_until")
+                else None
+            ),
             signatory_name_fr=signatory.get("name_fr", ""),
             signatory_name_ar=signatory.get("name_ar", ""),
             signatory_title_fr=signatory.get("title_fr", ""),
@@ -92,14 +119,11 @@ class CertificateContent:
 
     @property
     def date_fr(self) -> str:
-        d = self.issued_on
-        day = "1er" if d.day == 1 else str(d.day)
-        return f"{day} {FRENCH_MONTHS[d.month - 1]} {d.year}"
+        return date_long(self.issued_on, "fr")
 
     @property
     def date_ar(self) -> str:
-        d = self.issued_on
-        return f"{d.day} {ARABIC_MONTHS[d.month - 1]} {d.year}"
+        return date_long(self.issued_on, "ar")
 
     @property
     def date_numeric(self) -> str:

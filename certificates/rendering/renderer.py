@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 
 from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
@@ -17,9 +18,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 
+from ..codes import check_code
 from ..fonts import BOLD, REGULAR, fonts_register
 from .arabic import arabic_lines, arabic_visual, latin_lines
-from .content import CertificateContent, number_fr
+from .content import CertificateContent, date_long, hours_phrase, number_fr
 
 PRODUCER = "Académie certificates"
 
@@ -76,19 +78,24 @@ class CertificateRenderer:
     # encodes the matrix eight times, the largest part of drawing the QR code.
     qr_mask_pattern: int | None = 0
     signature_centre_x = 421
+    url_width = 150
+    url_size = 7.5
+    url_max_lines = 3
     serial_x = 780  # right edge
 
     texts_fr = {
         "title": "Certificat de réussite",
         "intro": "Le présent certificat atteste que",
-        "matricule": "Matricule : {matricule}",
+        "matricule": "Matricule\u00a0: {matricule}",
         "unit": "{unit}",
-        "phrase": "a suivi avec succès la formation",
-        "hours": "Durée : {hours} heures",
-        "score": "Note finale : {score} %",
+        "phrase": "a suivi avec succès le cours",
+        "hours": "Durée\u00a0: {hours}",
+        "score": "Note finale\u00a0: {score}\u00a0%",
         "date": "Délivré le {date}",
+        "valid_until": "valable jusqu'au {date}",
         "verify": "Vérifier l'authenticité",
         "serial": "N° {serial}",
+        "code": "Code de vérification : {code}",
     }
     texts_ar = {
         "title": "شهادة النجاح",
@@ -96,11 +103,13 @@ class CertificateRenderer:
         "matricule": "رقم التأجير: {matricule}",
         "unit": "{unit}",
         "phrase": "قد أتم بنجاح التكوين",
-        "hours": "المدة: {hours} ساعة",
-        "score": "النقطة النهائية: {score} %",
+        "hours": "المدة: {hours}",
+        "score": "النقطة النهائية: {score}\u00a0%",
         "date": "سلمت بتاريخ {date}",
+        "valid_until": "صالحة إلى غاية {date}",
         "verify": "التحقق من صحة الشهادة",
         "serial": "رقم الشهادة",
+        "code": "رمز التحقق: {code}",
     }
 
     def __init__(self):
@@ -182,7 +191,11 @@ class CertificateRenderer:
         unit = ("، " if arabic else ", ").join(content.unit_ar if arabic else content.unit_fr)
         hours = number_fr(content.hours)
         score = number_fr(content.final_score)
-        details = [fmt("hours", hours=hours)] if hours else []
+        details = (
+            [fmt("hours", hours=hours_phrase(content.hours, "ar" if arabic else "fr"))]
+            if hours
+            else []
+        )
         if score:
             details.append(fmt("score", score=score))
         name = content.learner_name_arabic if arabic else content.learner_name_latin
@@ -210,8 +223,15 @@ class CertificateRenderer:
             (fmt("phrase"), self.font, self.phrase_size, self.muted, 14, 1),
             (course, self.font_bold, self.course_size, self.green, 6, self.course_max_lines),
             (" · ".join(details), self.font, self.small_size, self.ink, 8, 1),
-            (fmt("date", date=date), self.font, self.small_size, self.ink, 4, 1),
         ]
+        if content.valid_until:
+            # One row (shrunk to fit), so a certificate with an expiry date is no taller
+            # than one without: a three-line course title still clears the footer.
+            until = date_long(content.valid_until, "ar" if arabic else "fr")
+            dated = f"{fmt('date', date=date)} · {fmt('valid_until', date=until)}"
+            items.append((dated, self.font_bold, self.small_size, self.green, 4, 1))
+        else:
+            items.append((fmt("date", date=date), self.font, self.small_size, self.ink, 4, 1))
         return items
 
     def draw_columns(self, c, content):
@@ -263,10 +283,21 @@ class CertificateRenderer:
         c.setFont(self.font_bold, 9.5)
         c.drawString(text_x, y + 62, self.texts_fr["verify"])
         c.drawString(text_x, y + 48, arabic_visual(self.texts_ar["verify"]))
-        c.setFont(self.font, 7.5)
+        # The printed address is a link too (as is the QR code), and its lines break
+        # only after a "/": the certificate's identifier always stays on one line.
+        self._link(
+            c, content.verify_url, (self.qr_x, y, self.qr_x + self.qr_size, y + self.qr_size)
+        )
+        size, lines = self._url_lines(content.verify_url, self.url_width, self.url_size)
+        c.setFont(self.font, size)
         c.setFillColor(self.muted)
-        for i, line in enumerate(self._split_url(content.verify_url, 150, 7.5)):
-            c.drawString(text_x, y + 32 - i * 10, line)
+        for i, line in enumerate(lines):
+            baseline = y + 32 - i * (size + 2.5)
+            c.drawString(text_x, baseline, line)
+            width = stringWidth(line, self.font, size)
+            self._link(
+                c, content.verify_url, (text_x, baseline - 2, text_x + width, baseline + size)
+            )
 
         # Signatory, centred
         sx = self.signature_centre_x
@@ -298,15 +329,30 @@ class CertificateRenderer:
         c.setFillColor(self.muted)
         c.setFont(self.font, 9)
         c.drawRightString(rx, y + 30, content.date_numeric)
+        # The check code that, with the serial, finds this certificate on the public page.
+        code = check_code(content.uuid)
+        c.drawRightString(rx, y + 16, self.texts_fr["code"].format(code=code))
+        c.drawRightString(rx, y + 4, arabic_visual(self.texts_ar["code"].format(code=code)))
 
-    def _split_url(self, url, width, size):
-        lines, current = [], ""
-        for ch in url:
-            if current and stringWidth(current + ch, self.font, size) > width:
-                lines.append(current)
-                current = ""
-            current += ch
-        return lines + [current] if current else lines
+    def _link(self, c, url, rect):
+        c.linkURL(url, rect, relative=0, thickness=0)
+
+    def _url_lines(self, url, width, size):
+        """``url`` in lines no wider than ``width``, cut only after a "/" (never inside
+        the certificate's identifier); the size shrinks (to 70 %) if a part is too wide."""
+        parts = [part for part in re.split(r"(?<=/)", url) if part]
+        minimum = size * 0.7
+        while True:
+            lines = []
+            for part in parts:
+                if lines and stringWidth(lines[-1] + part, self.font, size) <= width:
+                    lines[-1] += part
+                else:
+                    lines.append(part)
+            widest = max((stringWidth(line, self.font, size) for line in lines), default=0)
+            if (widest <= width and len(lines) <= self.url_max_lines) or size <= minimum:
+                return size, lines
+            size -= 0.25
 
     def draw_qr(self, c, data: str, x: float, y: float, size: float):
         """Draws the QR code of ``data`` as one filled vector path.

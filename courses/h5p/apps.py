@@ -8,4 +8,15 @@ class H5PConfig(AppConfig):
     verbose_name = _("H5P activities")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from academy.core.demo import demo_step_register
+        from academy.core.statements import statement_handler_register
+
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            demo,
+        )
+        from .statements import H5PStatementHandler
+
+        demo_step_register(10, demo.demo_step)
+
+        statement_handler_register("h5p", H5PStatementHandler())

@@ -27,6 +27,18 @@ def h5p_storage_check(app_configs=None, **kwargs):
             )
         ]
     location = (private.get("OPTIONS") or {}).get("location")
+    if private.get("BACKEND") == "storages.backends.s3.S3Storage":
+        # A shared bucket: the private prefix must not be the public media's.
+        media = (settings.STORAGES.get("default", {}).get("OPTIONS") or {}).get("location")
+        if media is not None and (location or "").startswith(media):
+            errors.append(
+                Error(
+                    "The private storage is inside the public media's prefix of the bucket.",
+                    hint="Give STORAGES['private'] a location of its own.",
+                    id="h5p.E002",
+                )
+            )
+        return errors
     if location and settings.MEDIA_ROOT:
         if Path(location).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
             errors.append(

@@ -87,3 +87,9 @@ def demo_h5p_install(*, output: Path | None = None, build_only: bool = False, fo
             )
         package.refresh_from_db()
         yield f"  activity {activity.key} → package {package.pk} ({package.status})"
+
+
+def demo_step(*, users, stdout):
+    """H5P demo activities (built from the project's own H5P library)."""
+    for line in demo_h5p_install():
+        stdout.write(f"  {line}")

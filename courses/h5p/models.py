@@ -62,6 +62,7 @@ class H5PLibrary(models.Model):
 class H5PPackage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        HELD = "held", _("Awaiting library approval")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -71,6 +72,8 @@ class H5PPackage(models.Model):
     language = models.CharField(_("language"), max_length=16, blank=True)
     source_name = models.CharField(_("uploaded file"), max_length=255, blank=True)
     source_path = models.CharField(max_length=255, blank=True, editable=False)
+    # SHA-256 of the uploaded file: the same file uploaded again reuses this package.
+    sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -84,6 +87,17 @@ class H5PPackage(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # New libraries (new JavaScript) are installed only with an administrator's approval.
+    new_libraries = models.JSONField(_("new libraries to approve"), default=list, blank=True)
+    libraries_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("libraries approved by"),
+    )
+    libraries_approved_at = models.DateTimeField(_("libraries approved at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,3 +198,21 @@ class H5PContentUserData(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.activity} · {self.data_type}"
+
+
+class H5PPlay(models.Model):
+    """The player was served to a user in a lesson: the evidence an H5P result needs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(H5PActivity, on_delete=models.CASCADE, related_name="plays")
+    lesson = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    first_served_at = models.DateTimeField()
+    last_served_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "activity", "lesson"], name="h5p_play_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.activity} · {self.lesson_id}"

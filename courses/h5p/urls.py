@@ -4,19 +4,22 @@ from . import views
 
 app_name = "h5p"
 
+# Player files are addressed by a signed token, not by the session: the sandboxed player
+# frame (opaque origin) sends no cookies.
+TOKEN = r"(?P<token>[A-Za-z0-9_:.-]+)"
+
 urlpatterns = [
     path("h5p/play/<int:lesson_id>/<slug:key>/", views.activity_iri, name="activity_iri"),
     path("h5p/play/<int:lesson_id>/<slug:key>/", views.activity_iri, name="play_root"),
-    path("h5p/play/<int:lesson_id>/<slug:key>/h5p.json", views.h5p_json, name="h5p_json"),
+    path("h5p/player/<int:lesson_id>/<slug:key>/", views.player, name="player"),
+    re_path(rf"^h5p/files/{TOKEN}/h5p\.json$", views.files_h5p_json, name="files_h5p_json"),
     re_path(
-        r"^h5p/play/(?P<lesson_id>\d+)/(?P<key>[-\w]+)/content/(?P<path>.+)$",
-        views.content_file,
-        name="content_file",
+        rf"^h5p/files/{TOKEN}/content/(?P<path>.+)$", views.files_content, name="files_content"
     ),
     re_path(
-        r"^h5p/play/(?P<lesson_id>\d+)/(?P<key>[-\w]+)/libraries/(?P<folder>[A-Za-z0-9._-]+)/(?P<path>.+)$",
-        views.library_file,
-        name="library_file",
+        rf"^h5p/files/{TOKEN}/libraries/(?P<folder>[A-Za-z0-9._-]+)/(?P<path>.+)$",
+        views.files_library,
+        name="files_library",
     ),
     path(
         "h5p/user-data/<int:lesson_id>/<slug:key>/<str:content_id>",

@@ -2,8 +2,12 @@
 shared library store (versions, packages using them, blocking, patch upgrades)."""
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
@@ -11,20 +15,42 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import H5PActivity, H5PLibrary, H5PPackage
+from .selectors import h5p_import_report_lines
 from .services import (
     H5PValidationError,
+    h5p_activity_replace_package,
     h5p_library_set_blocked,
     h5p_library_set_patch_upgrades,
+    h5p_package_approve_libraries,
     h5p_package_delete,
     h5p_package_import,
+    may_install_libraries,
 )
+
+
+class H5PActivityEditView(SnippetEditView):
+    """Choosing another package plays its content in every lesson; results are kept and
+    resume states of the old content dropped (``h5p_activity_replace_package``)."""
+
+    def save_instance(self):
+        new_package = self.form.cleaned_data.get("package")
+        old_package_id = self.form.initial.get("package")
+        replaced = new_package is not None and new_package.pk != old_package_id
+        if replaced:
+            self.form.instance.package_id = old_package_id
+        instance = super().save_instance()
+        if replaced:
+            instance = h5p_activity_replace_package(activity=instance, package=new_package)
+        return instance
 
 
 class H5PActivityViewSet(SnippetViewSet):
     model = H5PActivity
+    edit_view_class = H5PActivityEditView
     icon = "code"
     menu_label = _("Activities")
     menu_name = "h5p-activities"
@@ -43,6 +69,15 @@ class H5PPackageUploadForm(WagtailAdminModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".h5p,application/zip"}),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The package's language"))] + list(settings.LANGUAGES),
+        help_text=_(
+            'Packages downloaded from the H5P Hub often say no language ("und"): choose it here.'
+        ),
+    )
+
     class Meta:
         model = H5PPackage
         fields = ["title"]
@@ -50,7 +85,10 @@ class H5PPackageUploadForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
-        self.fields["title"].help_text = _("Leave empty to use the title in the package.")
+        self.fields["title"].help_text = _(
+            "Leave empty to use the title in the package (or the file's name when the package "
+            'has only the H5P Hub\'s "Hub Download").'
+        )
 
 
 class H5PPackageUploadView(generic.CreateView):
@@ -69,6 +107,7 @@ class H5PPackageUploadView(generic.CreateView):
                     file=form.cleaned_data["file"],
                     title=form.cleaned_data.get("title") or None,
                     uploaded_by=self.request.user,
+                    language=form.cleaned_data.get("language") or None,
                 )
         except H5PValidationError as exc:
             for message in exc.messages:
@@ -76,6 +115,29 @@ class H5PPackageUploadView(generic.CreateView):
             self.produced_error_code = "validation_error"
             self.produced_error_message = _("The package was refused.")
             return self.form_invalid(form)
+        if getattr(self.object, "reused", False):
+            messages.info(
+                self.request,
+                _(
+                    'This file was already uploaded as the package "%(title)s": that '
+                    "package is reused, nothing was added."
+                )
+                % {"title": self.object.title},
+            )
+            return redirect(self.get_success_url())
+        self.object.refresh_from_db()
+        for line in h5p_import_report_lines(self.object.import_report):
+            messages.info(self.request, line)
+        if self.object.status == H5PPackage.Status.HELD:
+            messages.warning(
+                self.request,
+                _(
+                    "This package brings new H5P libraries (%(libraries)s). New libraries "
+                    "run code for every learner: a platform administrator must approve them "
+                    "before the package can be used. Nothing has been installed yet."
+                )
+                % {"libraries": ", ".join(self.object.new_libraries)},
+            )
         return self.save_action()
 
 
@@ -85,9 +147,45 @@ class H5PPackageDeleteView(generic.DeleteView):
 
 
 class H5PPackageEditForm(WagtailAdminModelForm):
+    approve_libraries = forms.BooleanField(
+        label=_("Approve and install the new libraries"),
+        required=False,
+        help_text=_("Only for libraries you trust: their code runs for every learner."),
+    )
+
     class Meta:
         model = H5PPackage
-        fields = ["title"]
+        fields = ["title", "language"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        held = self.instance.status == H5PPackage.Status.HELD
+        if not (held and may_install_libraries(for_user)):
+            del self.fields["approve_libraries"]
+        else:
+            libraries = ", ".join(self.instance.new_libraries)
+            self.fields[
+                "approve_libraries"
+            ].help_text = f"{libraries}. {self.fields['approve_libraries'].help_text}"
+
+
+class H5PPackageEditView(generic.EditView):
+    def get_panel(self):
+        return None
+
+    def save_instance(self):
+        package = super().save_instance()
+        if self.form.cleaned_data.get("approve_libraries"):
+            package = h5p_package_approve_libraries(package=package, user=self.request.user)
+        return package
+
+
+class H5PPackageInspectView(generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        if field_name == "import_report":
+            lines = h5p_import_report_lines(self.object.import_report)
+            return format_html_join("", "<p>{}</p>", ((line,) for line in lines)) or "-"
+        return super().get_field_display_value(field_name, field)
 
 
 def _errors_text(package):
@@ -107,7 +205,9 @@ class H5PPackageViewSet(ModelViewSet):
     menu_label = _("Packages")
     name = "h5p-packages"
     add_view_class = H5PPackageUploadView
+    edit_view_class = H5PPackageEditView
     delete_view_class = H5PPackageDeleteView
+    inspect_view_class = H5PPackageInspectView
     form_fields = ["title"]
     list_display = [
         "title",
@@ -124,6 +224,8 @@ class H5PPackageViewSet(ModelViewSet):
         "title",
         "status",
         "errors",
+        "new_libraries",
+        "libraries_approved_by",
         "import_report",
         "language",
         "main_library",

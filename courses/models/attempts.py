@@ -22,7 +22,10 @@ class QuizAttempt(models.Model):
     language = models.CharField(max_length=2, default="fr")
     # [{"id": question block id, "choices": [original choice indexes in display order]}]
     questions = models.JSONField(default=list)
+    # While the attempt is open: the learner's draft (saved as they answer); once
+    # submitted: the graded answers.
     answers = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
     # {question id: {"score": float, "correct": bool, "answered": bool}}
     results = models.JSONField(default=dict, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -40,7 +41,10 @@ class AttemptTooSoon(QuizError):
 
 
 def _translations(page: Page):
-    return [p.specific for p in Page.objects.filter(translation_key=page.translation_key).exclude(pk=page.pk)]
+    return [
+        p.specific
+        for p in Page.objects.filter(translation_key=page.translation_key).exclude(pk=page.pk)
+    ]
 
 
 def _find_quiz_block(lesson: LessonPage, block_id: str):
@@ -55,7 +59,9 @@ def _text_answers_by_id(stream) -> dict[str, list[str]]:
     for child in stream:
         if child.block_type == "text":
             accepted[child.id] = [
-                line.strip() for line in (child.value["accepted"] or "").splitlines() if line.strip()
+                line.strip()
+                for line in (child.value["accepted"] or "").splitlines()
+                if line.strip()
             ]
     return accepted
 
@@ -104,12 +110,20 @@ def quiz_source(*, page: Page, block_id: str = "") -> dict:
 
 
 def _check_final_rules(*, user, course: CoursePage, now):
+    from courses.participation import final_attempts_since
+
     submitted = QuizAttempt.objects.filter(
         user=user, page_id=course.pk, is_final=True, submitted_at__isnull=False
     )
+    since = final_attempts_since(user_id=user.pk, course_id=course.pk)
+    if since is not None:  # re-taken to renew a certificate: a fresh set of attempts
+        submitted = submitted.filter(submitted_at__gt=since)
+    if submitted.filter(passed=True).exists():
+        raise QuizError(_("You have already passed this assessment."))
     if course.max_attempts and submitted.count() >= course.max_attempts:
         raise AttemptLimitReached(
-            _("You have used all %(count)s attempts at this assessment.") % {"count": course.max_attempts}
+            _("You have used all %(count)s attempts at this assessment.")
+            % {"count": course.max_attempts}
         )
     if course.attempt_spacing_hours:
         last = submitted.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
@@ -118,13 +132,15 @@ def _check_final_rules(*, user, course: CoursePage, now):
             if allowed > now:
                 raise AttemptTooSoon(
                     _("You can try again after %(when)s.")
-                    % {"when": timezone.localtime(allowed).strftime("%Y-%m-%d %H:%M")},
+                    % {"when": date_format(timezone.localtime(allowed), "SHORT_DATETIME_FORMAT")},
                     next_allowed_at=allowed,
                 )
 
 
 @transaction.atomic
-def quiz_attempt_start(*, user, page: Page, block_id: str = "", language: str = "fr", now=None) -> QuizAttempt:
+def quiz_attempt_start(
+    *, user, page: Page, block_id: str = "", language: str = "fr", now=None
+) -> QuizAttempt:
     """Opens an attempt with its drawn questions fixed, or returns the learner's open one."""
     from courses.selectors import lesson_accessible_to, page_canonical
 
@@ -133,10 +149,16 @@ def quiz_attempt_start(*, user, page: Page, block_id: str = "", language: str = 
     if not lesson_accessible_to(user=user, lesson=canonical):
         raise QuizError(_("This quiz is not available to you."))
     is_final = isinstance(canonical, CoursePage)
-    # Serialise concurrent starts by the same learner on the same quiz.
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    # Serialise concurrent starts by the same learner on the same quiz. NO KEY UPDATE: the
+    # lock excludes another start, not the learner's other writes, whose rows reference the
+    # user (statements, attempts: a foreign key takes KEY SHARE, which FOR UPDATE blocks).
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     open_attempt = QuizAttempt.objects.filter(
-        user=user, page_id=canonical.pk, block_id=block_id, is_final=is_final, submitted_at__isnull=True
+        user=user,
+        page_id=canonical.pk,
+        block_id=block_id,
+        is_final=is_final,
+        submitted_at__isnull=True,
     ).first()
     if open_attempt is not None:
         return open_attempt
@@ -173,6 +195,34 @@ def quiz_attempt_start(*, user, page: Page, block_id: str = "", language: str = 
     )
 
 
+# --- Draft ----------------------------------------------------------------------------
+
+
+def _time_is_up(attempt: QuizAttempt, course: CoursePage, now) -> bool:
+    limit = course.final_time_limit_minutes if attempt.is_final else 0
+    return bool(limit) and (now - attempt.started_at).total_seconds() > limit * 60 + GRACE_SECONDS
+
+
+@transaction.atomic
+def quiz_attempt_draft_save(*, attempt: QuizAttempt, user, answers: dict, now=None) -> QuizAttempt:
+    """Keeps the answers ticked so far in an open attempt (restored when the learner comes
+    back, after signing out too). Refused once submitted or when the time limit is over:
+    the timer rule is the same as for submitting."""
+    now = now or timezone.now()
+    attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.user_id != user.pk:
+        raise QuizError(_("This attempt belongs to someone else."))
+    if attempt.submitted_at is not None:
+        raise QuizError(_("This attempt has already been submitted."))
+    course = quiz_source(page=attempt.page, block_id=attempt.block_id)["course"]
+    if _time_is_up(attempt, course, now):
+        raise QuizError(_("The time limit is over: answers can no longer be saved."))
+    attempt.answers = _clean_answers(answers or {}, {item["id"] for item in attempt.questions})
+    attempt.draft_saved_at = now
+    attempt.save(update_fields=["answers", "draft_saved_at"])
+    return attempt
+
+
 # --- Submit ----------------------------------------------------------------------------
 
 
@@ -191,14 +241,18 @@ def _clean_answers(raw: dict, question_ids: set[str]) -> dict:
 
 @transaction.atomic
 def quiz_attempt_submit(*, attempt: QuizAttempt, user, answers: dict, now=None) -> QuizAttempt:
-    """Grades the attempt on the server, stores answers, score and duration, then tells
-    the learners app (lesson progress for practice quizzes, completion for the final)."""
+    """Grades the attempt on the server, stores answers, score and duration, then sends
+    ``quiz_attempt_graded`` (progress and completion are recorded by its receivers)."""
     now = now or timezone.now()
     attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.user_id != user.pk:
         raise QuizError(_("This attempt belongs to someone else."))
     if attempt.submitted_at is not None:
         raise QuizError(_("This attempt has already been submitted."))
+    from courses.selectors import lesson_accessible_to
+
+    if not lesson_accessible_to(user=user, lesson=attempt.page):
+        raise QuizError(_("This quiz is no longer available."))
 
     source = quiz_source(page=attempt.page, block_id=attempt.block_id)
     by_id = {q["id"]: q for q in source["questions"]}
@@ -207,8 +261,7 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, user, answers: dict, now=None) 
     course = source["course"]
 
     duration = max(0, int((now - attempt.started_at).total_seconds()))
-    limit = course.final_time_limit_minutes if attempt.is_final else 0
-    timed_out = bool(limit) and duration > limit * 60 + GRACE_SECONDS
+    timed_out = _time_is_up(attempt, course, now)
     graded = grade_quiz(drawn, {} if timed_out else cleaned, pass_mark=course.pass_mark)
     # Questions removed from the page since the attempt started count as missed.
     missing = len(attempt.questions) - len(drawn)
@@ -228,25 +281,13 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, user, answers: dict, now=None) 
     attempt.submitted_at = now
     attempt.duration_seconds = duration
     attempt.save()
-    _record_in_learners(attempt)
+    _graded_send(attempt)
     return attempt
 
 
-def _record_in_learners(attempt: QuizAttempt) -> None:
-    """Calls the learners contracts (docs/architecture.md) inside the same transaction."""
-    try:
-        from learners import services as learner_services
-    except ImportError:
-        logger.error("learners.services is missing: attempt %s not recorded in progress", attempt.pk)
-        return
-    if attempt.is_final:
-        learner_services.assessment_attempt_recorded(attempt_id=attempt.pk)
-    else:
-        learner_services.lesson_progress_record_score(
-            user=attempt.user,
-            lesson=attempt.page.specific,
-            score_scaled=float(attempt.percent) / 100,
-            success=attempt.passed,
-            completed=True,
-            source="quiz",
-        )
+def _graded_send(attempt: QuizAttempt) -> None:
+    """Announces the graded attempt (``courses.signals.quiz_attempt_graded``) inside the
+    grading transaction; a receiver's failure rolls the submission back."""
+    from courses.signals import quiz_attempt_graded
+
+    quiz_attempt_graded.send(sender=QuizAttempt, attempt=attempt)

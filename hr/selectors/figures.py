@@ -15,6 +15,8 @@ from django.utils import timezone
 from academy.accounts.models import User
 from academy.accounts.selectors import Visibility
 from academy.territories.models import Territory
+from certificates.models import Certificate
+from learners.models import Enrollment
 
 from .scope import (
     ACTIVE_DAYS,
@@ -22,14 +24,19 @@ from .scope import (
     Scope,
     StatsFilters,
     attributed_unit_expression,
-    certificate_model,
-    enrollment_model,
     staff_in_scope,
 )
 
 FIGURE_FIELDS = (
-    "staff", "enrolled_learners", "active_learners", "enrolments", "cohort_completed",
-    "completions", "score_sum", "score_count", "certificates",
+    "staff",
+    "enrolled_learners",
+    "active_learners",
+    "enrolments",
+    "cohort_completed",
+    "completions",
+    "score_sum",
+    "score_count",
+    "certificates",
 )
 
 
@@ -81,14 +88,17 @@ def _people_by_unit(*, scope: Scope, filters: StatsFilters) -> list[tuple[int, i
     Enrolments are first reduced to one row per learner (latest activity), then joined to
     the learner's unit: two hash aggregates instead of COUNT(DISTINCT ...), which sorts.
     """
-    Enrollment = enrollment_model()
-    per_learner = Enrollment.objects.filter(scope.unit_q("user__unit")).filter(filters.period_q("enrolled_at"))
+    per_learner = Enrollment.objects.filter(scope.unit_q("user__unit")).filter(
+        filters.period_q("enrolled_at")
+    )
     if filters.course_id:
         per_learner = per_learner.filter(course_id=filters.course_id)
     per_learner = per_learner.values("user_id").annotate(last=Max("last_activity_at")).order_by()
     inner_sql, inner_params = per_learner.query.sql_with_params()
     connection = connections[per_learner.db]
-    since = connection.ops.adapt_datetimefield_value(timezone.now() - datetime.timedelta(days=ACTIVE_DAYS))
+    since = connection.ops.adapt_datetimefield_value(
+        timezone.now() - datetime.timedelta(days=ACTIVE_DAYS)
+    )
     user_table = connection.ops.quote_name(User._meta.db_table)
     # The learner's own conditions apply once, in the outer join: joining the users inside
     # too made PostgreSQL hash the whole user table in every parallel worker.
@@ -105,7 +115,9 @@ def _people_by_unit(*, scope: Scope, filters: StatsFilters) -> list[tuple[int, i
         return cursor.fetchall()
 
 
-def _attribution_parts(*, scope: Scope, attribution: str, prefix: str = "") -> list[tuple[Q, object]]:
+def _attribution_parts(
+    *, scope: Scope, attribution: str, prefix: str = ""
+) -> list[tuple[Q, object]]:
     """(filter, unit expression) pairs whose rows, added up, are the enrolments of the scope.
 
     Within a unit, completed enrolments are found by ``unit_at_completion`` and the others
@@ -118,7 +130,8 @@ def _attribution_parts(*, scope: Scope, attribution: str, prefix: str = "") -> l
     return [
         (scope.unit_q(f"{prefix}unit_at_completion"), F(f"{prefix}unit_at_completion_id")),
         (
-            Q(**{f"{prefix}unit_at_completion__isnull": True}) & scope.unit_q(f"{prefix}unit_at_enrollment"),
+            Q(**{f"{prefix}unit_at_completion__isnull": True})
+            & scope.unit_q(f"{prefix}unit_at_enrollment"),
             F(f"{prefix}unit_at_enrollment_id"),
         ),
     ]
@@ -136,8 +149,8 @@ def figures_by_unit(*, scope: Scope, filters: StatsFilters) -> dict[int | None, 
         figures.enrolled_learners, figures.active_learners = enrolled, active
 
     enrolled_in_period = filters.period_q("enrolled_at")
-    completed_in_period = Q(status="completed") & filters.period_q("completed_at")
-    base = enrollment_model().objects.all()
+    completed_in_period = Q(status=Enrollment.Status.COMPLETED) & filters.period_q("completed_at")
+    base = Enrollment.objects.all()
     if filters.course_id:
         base = base.filter(course_id=filters.course_id)
     if filters.job_title:
@@ -151,7 +164,9 @@ def figures_by_unit(*, scope: Scope, filters: StatsFilters) -> dict[int | None, 
             .values_list("attributed")
             .annotate(
                 enrolments=Count("id", filter=enrolled_in_period),
-                cohort_completed=Count("id", filter=enrolled_in_period & Q(status="completed")),
+                cohort_completed=Count(
+                    "id", filter=enrolled_in_period & Q(status=Enrollment.Status.COMPLETED)
+                ),
                 completions=Count("id", filter=completed_in_period),
                 score_sum=Sum("final_score", filter=completed_in_period),
                 score_count=Count("final_score", filter=completed_in_period),
@@ -166,12 +181,16 @@ def figures_by_unit(*, scope: Scope, filters: StatsFilters) -> dict[int | None, 
             figures.score_sum += float(score_sum or 0)
             figures.score_count += score_count
 
-    certificates = certificate_model().objects.filter(status="valid").filter(filters.period_q("issued_at"))
+    certificates = Certificate.objects.filter(status=Certificate.Status.VALID).filter(
+        filters.period_q("issued_at")
+    )
     if filters.course_id:
         certificates = certificates.filter(enrollment__course_id=filters.course_id)
     if filters.job_title:
         certificates = certificates.filter(enrollment__user__job_title=filters.job_title)
-    for where, unit_expression in _attribution_parts(scope=scope, attribution=filters.attribution, prefix="enrollment__"):
+    for where, unit_expression in _attribution_parts(
+        scope=scope, attribution=filters.attribution, prefix="enrollment__"
+    ):
         rows = (
             certificates.filter(where)
             .annotate(attributed=unit_expression)
@@ -205,11 +224,15 @@ def stats_snapshot_store(*, attribution: str) -> datetime.datetime:
         "at": at.isoformat(),
         "units": {uid: [getattr(f, name) for name in FIGURE_FIELDS] for uid, f in per_unit.items()},
     }
-    cache.set(SNAPSHOT_KEY.format(attribution=attribution), payload, max(2 * stats_snapshot_max_age(), 60))
+    cache.set(
+        SNAPSHOT_KEY.format(attribution=attribution), payload, max(2 * stats_snapshot_max_age(), 60)
+    )
     return at
 
 
-def figures_by_unit_served(*, scope: Scope, filters: StatsFilters) -> tuple[dict[int | None, Figures], datetime.datetime | None]:
+def figures_by_unit_served(
+    *, scope: Scope, filters: StatsFilters
+) -> tuple[dict[int | None, Figures], datetime.datetime | None]:
     """Per-unit figures from a fresh snapshot when the filters are the defaults, else live.
 
     Returns the figures and the time of the snapshot (None: computed now).
@@ -262,13 +285,17 @@ def unit_rollup(*, scope: Scope, filters: StatsFilters) -> Rollup:
             continue  # no unit, or outside the scope: never counted
         total.add(figures)
 
-    children = list(
-        scope.units().filter(depth=depth + 1).order_by("name_fr")
-    )
+    children = list(scope.units().filter(depth=depth + 1).order_by("name_fr"))
     parent_paths = {path[:child_len] for uid, path in units if len(path) > child_len}
     rows = [
-        ChildRow(unit=child, figures=by_child.get(child.path, Figures()), has_children=child.path in parent_paths)
+        ChildRow(
+            unit=child,
+            figures=by_child.get(child.path, Figures()),
+            has_children=child.path in parent_paths,
+        )
         for child in children
     ]
     has_own = any(getattr(own, name) for name in own.__dataclass_fields__)
-    return Rollup(scope=scope, total=total, children=rows, own=own if has_own else None, as_of=as_of)
+    return Rollup(
+        scope=scope, total=total, children=rows, own=own if has_own else None, as_of=as_of
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -14,18 +13,15 @@ from django.utils import timezone
 from academy.accounts.models import User
 from academy.accounts.selectors import Visibility
 from academy.territories.models import Territory
+from learners.models import Enrollment
 
 ATTRIBUTION_COMPLETION = "completion"
 ATTRIBUTION_CURRENT = "current"
 ACTIVE_DAYS = 30
-
-
-def enrollment_model():
-    return apps.get_model("learners", "Enrollment")
-
-
-def certificate_model():
-    return apps.get_model("certificates", "Certificate")
+# Filter periods outside these dates are refused (4xx) rather than overflowing date arithmetic.
+PERIOD_MIN = datetime.date(2000, 1, 1)
+PERIOD_MAX = datetime.date(2100, 12, 31)
+MAX_ID = 2**31 - 1  # the largest primary key a filter may name
 
 
 @dataclass(frozen=True)
@@ -102,15 +98,15 @@ class Scope:
     def units(self) -> QuerySet[Territory]:
         if self.unit is None:
             return Territory.objects.all()
-        return Territory.objects.filter(path__startswith=self.unit.path)
+        return Territory.objects.descendant_of(self.unit)
 
     def unit_ids(self) -> QuerySet:
         """Ids of the units of this scope that the person may see (a subquery)."""
         qs = Territory.objects.all()
         if not self.visibility.everything:
-            qs = qs.filter(path__startswith=self.visibility.root.path)
+            qs = qs.descendant_of(self.visibility.root)
         if self.unit is not None:
-            qs = qs.filter(path__startswith=self.unit.path)
+            qs = qs.descendant_of(self.unit)
         return qs.values("id")
 
     def unit_q(self, field_name: str) -> Q:
@@ -129,7 +125,8 @@ class Scope:
         if self.unit is None and self.visibility.everything:
             return Q()  # (an empty Q would swallow the OR below)
         return self.unit_q(f"{prefix}unit_at_completion") | (
-            Q(**{f"{prefix}unit_at_completion__isnull": True}) & self.unit_q(f"{prefix}unit_at_enrollment")
+            Q(**{f"{prefix}unit_at_completion__isnull": True})
+            & self.unit_q(f"{prefix}unit_at_enrollment")
         )
 
 
@@ -152,7 +149,7 @@ def attributed_unit_expression(attribution: str, prefix: str = ""):
 
 
 def enrollments_in_scope(*, scope: Scope, filters: StatsFilters) -> QuerySet:
-    qs = enrollment_model().objects.filter(scope.attributed_q("", filters.attribution))
+    qs = Enrollment.objects.filter(scope.attributed_q("", filters.attribution))
     if filters.course_id:
         qs = qs.filter(course_id=filters.course_id)
     if filters.job_title:

@@ -10,8 +10,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from academy.accounts.models import User
+from learners.models import Enrollment
 
-from .scope import Scope, StatsFilters, enrollment_model, enrollments_in_scope
+from .scope import Scope, StatsFilters, enrollments_in_scope
 
 
 @dataclass
@@ -29,7 +30,9 @@ class MonthPoint:
         return round(100 * self.cumulative_completions / self.cumulative_enrolments, 1)
 
 
-def completion_rate_over_time(*, scope: Scope, filters: StatsFilters, months: int = 12) -> list[MonthPoint]:
+def completion_rate_over_time(
+    *, scope: Scope, filters: StatsFilters, months: int = 12
+) -> list[MonthPoint]:
     """Month by month: share of all enrolments so far that are completed (2 grouped queries)."""
     end = filters.date_to or timezone.localdate()
     first = (end.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
@@ -57,7 +60,7 @@ def completion_rate_over_time(*, scope: Scope, filters: StatsFilters, months: in
         return prior, counts
 
     prior_e, enrolments = by_month("enrolled_at", Q())
-    prior_c, completions = by_month("completed_at", Q(status="completed"))
+    prior_c, completions = by_month("completed_at", Q(status=Enrollment.Status.COMPLETED))
     points = []
     month = first
     cum_e, cum_c = prior_e, prior_c
@@ -90,13 +93,17 @@ class LearnerLine:
 
 def learner_lines(*, users: list[User], filters: StatsFilters) -> list[LearnerLine]:
     """Enrolment figures for a page of learners, in one grouped query."""
-    qs = enrollment_model().objects.filter(user_id__in=[u.pk for u in users])
+    qs = Enrollment.objects.filter(user_id__in=[u.pk for u in users])
     if filters.course_id:
         qs = qs.filter(course_id=filters.course_id)
     rows = {
         user_id: (n, done, last)
         for user_id, n, done, last in qs.values_list("user_id")
-        .annotate(n=Count("id"), done=Count("id", filter=Q(status="completed")), last=Max("last_activity_at"))
+        .annotate(
+            n=Count("id"),
+            done=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)),
+            last=Max("last_activity_at"),
+        )
         .order_by()
     }
     return [LearnerLine(u, *rows.get(u.pk, (0, 0, None))) for u in users]

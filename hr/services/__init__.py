@@ -1,6 +1,8 @@
 """Writes of the HR app (one import surface)."""
 
 from .exports import (
+    campaign_export_csv,
+    campaign_export_xlsx,
     csv_stream,
     export_csv_stream,
     export_download_token,
@@ -11,20 +13,28 @@ from .exports import (
     export_xlsx_write,
 )
 from .staff_import import (
+    COLUMN_LABELS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
     Action,
     PlannedRow,
     StaffFileError,
     StaffImportRefused,
     StaffPlan,
+    staff_file_matricules,
     staff_file_read,
     staff_import_apply,
     staff_import_job_create,
+    staff_import_job_queue,
     staff_import_job_run,
     staff_import_plan,
     staff_import_progress,
 )
+from .templates import staff_import_template
 
 __all__ = [
+    "campaign_export_csv",
+    "campaign_export_xlsx",
     "csv_stream",
     "export_csv_stream",
     "export_download_token",
@@ -33,15 +43,21 @@ __all__ = [
     "export_job_from_token",
     "export_job_run",
     "export_xlsx_write",
+    "COLUMN_LABELS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
     "Action",
     "PlannedRow",
     "StaffFileError",
     "StaffImportRefused",
     "StaffPlan",
+    "staff_file_matricules",
     "staff_file_read",
     "staff_import_apply",
     "staff_import_job_create",
+    "staff_import_job_queue",
     "staff_import_job_run",
+    "staff_import_template",
     "staff_import_plan",
     "staff_import_progress",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from courses import selectors as courses_selectors
 from courses.models import CoursePage, QuizAttempt
 
-from .. import course_tree
 from ..models import Enrollment
 from ..xapi import ACTIVITY_TYPES, VERBS, activity_iri
 from .completion import course_completion_evaluate
@@ -39,7 +39,7 @@ def assessment_attempt_recorded(*, attempt_id: int) -> Enrollment | None:
             now=attempt.submitted_at,
         )
         return progress.enrollment
-    course = course_tree.canonical_course(page)
+    course = courses_selectors.canonical_course(page)
     enrollment, _created = enrollment_get_or_create(learner=user, course=course)
     passed = bool(attempt.passed and percent is not None and percent >= course.pass_mark)
     result = {"success": passed, "completion": True}
@@ -61,6 +61,8 @@ def assessment_attempt_recorded(*, attempt_id: int) -> Enrollment | None:
         timestamp=attempt.submitted_at,
     )
     now = timezone.now()
-    Enrollment.objects.filter(pk=enrollment.pk, last_activity_at__lt=now).update(last_activity_at=now)
+    Enrollment.objects.filter(pk=enrollment.pk, last_activity_at__lt=now).update(
+        last_activity_at=now
+    )
     course_completion_evaluate(enrollment=enrollment)
     return enrollment

@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.accounts.models import User
 from academy.accounts.selectors import staff_visible_to, visibility_for
+from academy.core.jobs import job_language, job_progress, job_run
+from academy.territories.models import Territory
+from courses import selectors as courses_selectors
 
-from .. import course_tree
 from ..models import BulkEnrollmentJob, Enrollment
 from .enrollment import enrollment_get_or_create
 
@@ -42,7 +43,7 @@ def bulk_enrollment_request(
     visibility = visibility_for(requested_by)
     if visibility.nothing:
         raise PermissionDenied(_("Only HR officers and administrators may enrol other employees."))
-    course = course_tree.canonical_course(course)
+    course = courses_selectors.canonical_course(course)
     if not course.live:
         raise ValidationError(_("This course is not published: enrolment is not possible."))
     fields = {}
@@ -68,7 +69,13 @@ def bulk_enrollment_request(
         fields["matricules"] = numbers
     else:
         raise ValidationError(_("Unknown selection."))
-    job = BulkEnrollmentJob.objects.create(requested_by=requested_by, course=course, kind=kind, **fields)
+    job = BulkEnrollmentJob.objects.create(
+        requested_by=requested_by,
+        course=course,
+        kind=kind,
+        language=job_language(user=requested_by),
+        **fields,
+    )
     from ..tasks import bulk_enrollment_task
 
     bulk_enrollment_task.delay_on_commit(job.pk)
@@ -79,7 +86,7 @@ def bulk_enrollment_targets(job: BulkEnrollmentJob):
     """Active employees the requester may see, matching the job's selection."""
     qs = staff_visible_to(job.requested_by).filter(is_active=True)
     if job.kind == Kind.UNIT:
-        qs = qs.filter(unit__path__startswith=job.unit.path)
+        qs = qs.filter(Territory.objects.descendant_of_q(job.unit, field="unit"))
     elif job.kind == Kind.JOB_TITLE:
         qs = qs.filter(job_title__iexact=job.job_title)
     else:
@@ -89,13 +96,28 @@ def bulk_enrollment_targets(job: BulkEnrollmentJob):
 
 def bulk_enrollment_run(
     *, job_id: int, progress: Callable[[BulkEnrollmentJob], None] | None = None
-) -> BulkEnrollmentJob:
+) -> BulkEnrollmentJob | None:
     """Enrol the job's employees in chunks, saving progress after each chunk.
 
-    Safe to run again (a retried task): existing enrolments are counted, not duplicated."""
-    job = BulkEnrollmentJob.objects.select_related("requested_by", "course", "unit").get(pk=job_id)
-    if job.status == BulkEnrollmentJob.Status.DONE:
-        return job
+    The job is claimed once (``academy.core.jobs``); a job left running by a dead worker is
+    reclaimed and started again from scratch: existing enrolments are counted, not
+    duplicated. ``None`` when another worker has the job or it is finished."""
+
+    def body(job: BulkEnrollmentJob) -> None:
+        job = BulkEnrollmentJob.objects.select_related("requested_by", "course", "unit").get(
+            pk=job.pk
+        )
+        _bulk_enrol(job, progress)
+
+    job = job_run(BulkEnrollmentJob, job_id=job_id, body=body)
+    if job is not None:
+        job.refresh_from_db()
+        if progress:
+            progress(job)
+    return job
+
+
+def _bulk_enrol(job: BulkEnrollmentJob, progress) -> None:
     targets = list(bulk_enrollment_targets(job).values_list("pk", "matricule"))
     errors = []
     if job.kind == Kind.MATRICULES:
@@ -103,42 +125,45 @@ def bulk_enrollment_run(
         missing = [m for m in job.matricules if m not in found]
         if missing:
             errors.append(
-                {"code": "unknown_matricules", "matricules": missing,
-                 "message": "not found, inactive or outside the requester's scope"}
+                {
+                    "code": "unknown_matricules",
+                    "matricules": missing,
+                    "message": "not found, inactive or outside the requester's scope",
+                }
             )
-    job.status = BulkEnrollmentJob.Status.RUNNING
-    job.started_at = job.started_at or timezone.now()
-    job.total, job.processed, job.created_count, job.existing_count = len(targets), 0, 0, 0
-    job.errors = errors
-    job.save()
+    job_progress(
+        job,
+        percent=0,
+        total=len(targets),
+        processed=0,
+        created_count=0,
+        existing_count=0,
+        errors=errors,
+    )
     if progress:
         progress(job)
     ids = [pk for pk, _matricule in targets]
-    try:
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            for user in User.objects.filter(pk__in=chunk).order_by("pk"):
-                _enrollment, created = enrollment_get_or_create(
-                    learner=user, course=job.course, source=Enrollment.Source.BULK,
-                    enrolled_by=job.requested_by,
-                )
-                if created:
-                    job.created_count += 1
-                else:
-                    job.existing_count += 1
-            job.processed += len(chunk)
-            job.save(update_fields=["processed", "created_count", "existing_count"])
-            if progress:
-                progress(job)
-    except Exception as exc:
-        job.status = BulkEnrollmentJob.Status.FAILED
-        job.errors = [*job.errors, {"code": "failed", "message": str(exc)}]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "errors", "finished_at"])
-        raise
-    job.status = BulkEnrollmentJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
-    if progress:
-        progress(job)
-    return job
+    created_count = existing_count = processed = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for user in User.objects.filter(pk__in=chunk).order_by("pk"):
+            _enrollment, created = enrollment_get_or_create(
+                learner=user,
+                course=job.course,
+                source=Enrollment.Source.BULK,
+                enrolled_by=job.requested_by,
+            )
+            if created:
+                created_count += 1
+            else:
+                existing_count += 1
+        processed += len(chunk)
+        job_progress(
+            job,
+            percent=processed * 100 // len(ids),
+            processed=processed,
+            created_count=created_count,
+            existing_count=existing_count,
+        )
+        if progress:
+            progress(job)

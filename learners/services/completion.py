@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from courses import selectors as courses_selectors
 from courses.models import CoursePage, QuizAttempt
 
-from .. import course_tree
 from ..models import Enrollment, LessonProgress
 from ..xapi import ACTIVITY_TYPES, VERBS, activity_iri
 from .enrollment import course_name, event_id
@@ -45,10 +45,16 @@ class CompletionState:
         return min(99, done * 100 // units)
 
 
-def best_passing_final_attempt(*, user_id: int, course: CoursePage) -> QuizAttempt | None:
-    """The best submitted final-assessment attempt passed at or above the pass mark."""
+def best_passing_final_attempt(
+    *, user_id: int, course: CoursePage, since=None
+) -> QuizAttempt | None:
+    """The best submitted final-assessment attempt passed at or above the pass mark
+    (submitted after ``since``, when the course is re-taken)."""
+    attempts = QuizAttempt.objects.all()
+    if since is not None:
+        attempts = attempts.filter(submitted_at__gt=since)
     return (
-        QuizAttempt.objects.filter(
+        attempts.filter(
             user_id=user_id,
             page_id=course.pk,
             is_final=True,
@@ -61,13 +67,26 @@ def best_passing_final_attempt(*, user_id: int, course: CoursePage) -> QuizAttem
     )
 
 
-def completion_state(*, enrollment: Enrollment, course: CoursePage) -> CompletionState:
-    required = course_tree.course_required_lesson_ids(course=course)
-    done = LessonProgress.objects.filter(
-        enrollment=enrollment, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
-    ).count()
-    has_final = course_tree.course_has_final_assessment(course)
-    attempt = best_passing_final_attempt(user_id=enrollment.user_id, course=course) if has_final else None
+def completion_state(
+    *, enrollment: Enrollment, course: CoursePage, completed_ids: set[int] | None = None
+) -> CompletionState:
+    """``completed_ids``: the enrolment's completed lesson ids when the caller has just read
+    them (the course page does), else they are counted here."""
+    required = courses_selectors.course_required_lesson_ids(course=course)
+    if completed_ids is not None:
+        done = len(set(required) & completed_ids)
+    else:
+        done = LessonProgress.objects.filter(
+            enrollment=enrollment, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
+        ).count()
+    has_final = courses_selectors.course_has_final_assessment(course)
+    # Re-taken to renew a certificate: only the attempts since the re-take started.
+    since = enrollment.completed_at if enrollment.status == Enrollment.Status.ACTIVE else None
+    attempt = (
+        best_passing_final_attempt(user_id=enrollment.user_id, course=course, since=since)
+        if has_final
+        else None
+    )
     return CompletionState(
         required_lessons=len(required),
         completed_lessons=done,
@@ -78,13 +97,15 @@ def completion_state(*, enrollment: Enrollment, course: CoursePage) -> Completio
 
 
 def _queue_completion_followups(enrollment: Enrollment, course: CoursePage) -> None:
+    """After the commit: the congratulations, and ``enrollment_completed`` for the apps
+    that follow completions (certificates issues its certificate there)."""
+    from ..signals import enrollment_completed
     from ..tasks import send_completion_congratulations
 
-    if course.awards_certificate:
-        from certificates.tasks import certificate_issue_task
-
-        certificate_issue_task.delay_on_commit(enrollment.pk)
     send_completion_congratulations.delay_on_commit(enrollment.pk)
+    transaction.on_commit(
+        lambda: enrollment_completed.send(sender=Enrollment, enrollment=enrollment, course=course)
+    )
 
 
 def course_completion_evaluate(*, enrollment: Enrollment) -> bool:
@@ -93,7 +114,7 @@ def course_completion_evaluate(*, enrollment: Enrollment) -> bool:
     Complete when every required lesson is complete and, if the course has a final
     assessment, an attempt passed at or above the pass mark. On completion: status,
     date, the learner's unit at that moment, final score, a "completed" statement;
-    after commit the certificate (if the course awards one) and the congratulations."""
+    after commit the congratulations and ``learners.signals.enrollment_completed``."""
     from django.contrib.auth import get_user_model
 
     with transaction.atomic():
@@ -108,7 +129,12 @@ def course_completion_evaluate(*, enrollment: Enrollment) -> bool:
                 enrollment.save(update_fields=["progress_percent"])
             return False
         now = timezone.now()
-        unit_id = get_user_model().objects.filter(pk=enrollment.user_id).values_list("unit_id", flat=True).get()
+        unit_id = (
+            get_user_model()
+            .objects.filter(pk=enrollment.user_id)
+            .values_list("unit_id", flat=True)
+            .get()
+        )
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = now
         enrollment.unit_at_completion_id = unit_id
@@ -117,7 +143,11 @@ def course_completion_evaluate(*, enrollment: Enrollment) -> bool:
         enrollment.last_activity_at = max(now, enrollment.last_activity_at)
         enrollment.save(
             update_fields=[
-                "status", "completed_at", "unit_at_completion", "final_score", "progress_percent",
+                "status",
+                "completed_at",
+                "unit_at_completion",
+                "final_score",
+                "progress_percent",
                 "last_activity_at",
             ]
         )
@@ -136,3 +166,18 @@ def course_completion_evaluate(*, enrollment: Enrollment) -> bool:
         )
         _queue_completion_followups(enrollment, course)
     return True
+
+
+def course_progress_refresh(*, course_id: int) -> int:
+    """Re-runs the completion engine for every active enrolment of a course after its
+    tree changed (a lesson or module published or unpublished): the stored progress
+    follows the live lessons. Returns the number of enrolments evaluated."""
+    course = courses_selectors.canonical_course(CoursePage.objects.get(pk=course_id))
+    ids = list(
+        Enrollment.objects.filter(course=course, status=Enrollment.Status.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    for enrollment in Enrollment.objects.filter(pk__in=ids):
+        course_completion_evaluate(enrollment=enrollment)
+    return len(ids)

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .. import course_tree
+from courses import selectors as courses_selectors
+
 from ..models import Enrollment, Notification
 
 Kind = Notification.Kind
@@ -28,7 +29,7 @@ def _site_url() -> str:
 
 def _render(*, kind: str, enrollment: Enrollment, language: str) -> tuple[str, str]:
     with translation.override(language):
-        translated = course_tree.translations_for([enrollment.course_id], language)
+        translated = courses_selectors.translations_for([enrollment.course_id], language)
         course = translated.get(enrollment.course_id) or enrollment.course
         context = {
             "user": enrollment.user,
@@ -44,14 +45,56 @@ def _render(*, kind: str, enrollment: Enrollment, language: str) -> tuple[str, s
     return " ".join(subject.split()), body
 
 
+# A claim whose e-mail was never marked sent (the worker died between the two) may be
+# taken again after this delay, so that a redelivered task still sends the notice.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+
+
+def _claim(*, enrollment: Enrollment, kind: str, period_key: str, language: str, now: datetime):
+    """The log row that reserves this notice for the caller, or None if it is taken."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                enrollment=enrollment,
+                kind=kind,
+                period_key=period_key,
+                language=language,
+                created_at=now,
+            )
+    except IntegrityError:
+        pass
+    stale = Notification.objects.filter(
+        enrollment=enrollment,
+        kind=kind,
+        period_key=period_key,
+        sent_at__isnull=True,
+        created_at__lt=now - CLAIM_TIMEOUT,
+    ).first()
+    if stale is None:
+        return None
+    # Conditional: of two deliveries reclaiming the same stale row, one wins.
+    taken = Notification.objects.filter(pk=stale.pk, created_at=stale.created_at).update(
+        created_at=now, language=language
+    )
+    return stale if taken else None
+
+
 def notification_send(
     *, enrollment_id: int, kind: str, period_key: str = "", inactive_before: datetime | None = None
 ) -> bool:
     """Send one notice about an enrolment unless it was already sent (or no longer applies).
 
     Reminders are never sent for a completed enrolment, nor when the learner was active
-    after ``inactive_before``; congratulations only for a completed one. The log row and
-    the e-mail share one transaction: a failed send leaves no row, so a retry can send."""
+    after ``inactive_before``; congratulations only for a completed one.
+
+    The checks and the log row (the claim) are committed in a short transaction; the
+    e-mail is rendered and sent after it, with no row locked, so that a slow mail server
+    does not hold up the learner's own writes. Exactly-once for the notice: the claim is
+    unique per (enrolment, kind, period); a failed send deletes it, so a retry can send;
+    a claim left by a worker that died before marking it sent is taken again after
+    ``CLAIM_TIMEOUT`` (a worker killed between the SMTP answer and the mark may, then,
+    send twice: the only case)."""
+    now = timezone.now()
     with transaction.atomic():
         enrollment = (
             Enrollment.objects.select_for_update(of=("self",))
@@ -64,7 +107,8 @@ def notification_send(
         user = enrollment.user
         completed = enrollment.status == Enrollment.Status.COMPLETED
         if kind == Kind.REMINDER and (
-            completed or (inactive_before is not None and enrollment.last_activity_at >= inactive_before)
+            completed
+            or (inactive_before is not None and enrollment.last_activity_at >= inactive_before)
         ):
             return False
         if kind == Kind.COMPLETED and not completed:
@@ -72,21 +116,21 @@ def notification_send(
         if not user.email or not user.is_active:
             return False
         language = user.preferred_language or settings.LANGUAGE_CODE
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    enrollment=enrollment, kind=kind, period_key=period_key, language=language
-                )
-        except IntegrityError:
+        note = _claim(
+            enrollment=enrollment, kind=kind, period_key=period_key, language=language, now=now
+        )
+        if note is None:
             return False
+    try:
         subject, body = _render(kind=kind, enrollment=enrollment, language=language)
         send_mail(subject, body, None, [user.email])
-        now = timezone.now()
-        note.sent_at = now
-        note.save(update_fields=["sent_at"])
-        if kind == Kind.REMINDER:
-            enrollment.last_reminder_at = now
-            enrollment.save(update_fields=["last_reminder_at"])
+    except BaseException:
+        Notification.objects.filter(pk=note.pk, sent_at__isnull=True).delete()
+        raise
+    sent_at = timezone.now()
+    Notification.objects.filter(pk=note.pk).update(sent_at=sent_at)
+    if kind == Kind.REMINDER:
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_reminder_at=sent_at)
     return True
 
 

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import course_tree
+from courses import selectors as courses_selectors
+
 from ..models import Enrollment, LessonProgress
 from ..xapi import ACTIVITY_TYPES, VERBS, activity_iri
 from .completion import course_completion_evaluate
@@ -26,8 +27,8 @@ def heartbeat_max_seconds() -> int:
 
 
 def _lesson_context(*, user, lesson) -> tuple[Enrollment, object]:
-    lesson = course_tree.canonical_lesson(lesson)
-    course = course_tree.lesson_course(lesson=lesson)
+    lesson = courses_selectors.canonical_lesson(lesson)
+    course = courses_selectors.lesson_course(lesson=lesson)
     enrollment, _created = enrollment_get_or_create(learner=user, course=course)
     return enrollment, lesson
 
@@ -50,7 +51,9 @@ def _locked_progress(*, enrollment: Enrollment, lesson) -> LessonProgress:
 
 
 def _touch(enrollment: Enrollment, now: datetime) -> None:
-    Enrollment.objects.filter(pk=enrollment.pk, last_activity_at__lt=now).update(last_activity_at=now)
+    Enrollment.objects.filter(pk=enrollment.pk, last_activity_at__lt=now).update(
+        last_activity_at=now
+    )
 
 
 def _mark_completed(progress: LessonProgress, now: datetime) -> bool:
@@ -61,20 +64,36 @@ def _mark_completed(progress: LessonProgress, now: datetime) -> bool:
     return True
 
 
+def _rule_met(*, user, lesson, progress: LessonProgress) -> bool:
+    """The lesson's completion rule (courses.activities), the visit counting as a view."""
+    from courses.activities import lesson_requirements_met
+
+    return lesson_requirements_met(
+        user=user, lesson=lesson, viewed=progress.first_visit_at is not None
+    )
+
+
 def lesson_visit_record(*, user, lesson, now: datetime | None = None) -> LessonProgress:
-    """A learner opened a lesson: first/last visit, in progress; a lesson without quiz
-    or H5P activity is complete once seen. Enrols the learner if needed."""
+    """A learner opened a lesson: first/last visit, in progress; complete when the lesson's
+    completion rule is met (a "viewed" lesson, or activities that report nothing, are
+    complete once seen). Enrols the learner if needed."""
     now = now or timezone.now()
     enrollment, lesson = _lesson_context(user=user, lesson=lesson)
     with transaction.atomic():
         progress = _locked_progress(enrollment=enrollment, lesson=lesson)
-        new_session = progress.last_visit_at is None or now - progress.last_visit_at > VIEW_SESSION_GAP
+        new_session = (
+            progress.last_visit_at is None or now - progress.last_visit_at > VIEW_SESSION_GAP
+        )
         if progress.first_visit_at is None:
             progress.first_visit_at = now
         progress.last_visit_at = max(now, progress.last_visit_at or now)
         if progress.status == LessonProgress.Status.NOT_STARTED:
             progress.status = LessonProgress.Status.IN_PROGRESS
-        completed_now = not course_tree.lesson_is_scored(lesson) and _mark_completed(progress, now)
+        completed_now = (
+            progress.status != LessonProgress.Status.COMPLETED
+            and _rule_met(user=user, lesson=lesson, progress=progress)
+            and _mark_completed(progress, now)
+        )
         progress.save()
         _touch(enrollment, now)
         if new_session:
@@ -92,7 +111,9 @@ def lesson_visit_record(*, user, lesson, now: datetime | None = None) -> LessonP
     return progress
 
 
-def lesson_heartbeat_record(*, user, lesson, seconds: int, now: datetime | None = None) -> LessonProgress:
+def lesson_heartbeat_record(
+    *, user, lesson, seconds: int, now: datetime | None = None
+) -> LessonProgress:
     """Time spent on an open, active lesson tab.
 
     The increment is bounded three ways: by what the browser claims, by the wall-clock
@@ -112,7 +133,9 @@ def lesson_heartbeat_record(*, user, lesson, seconds: int, now: datetime | None 
         progress.last_visit_at = max(now, progress.last_visit_at or now)
         if progress.status == LessonProgress.Status.NOT_STARTED:
             progress.status = LessonProgress.Status.IN_PROGRESS
-        progress.save(update_fields=["time_spent_seconds", "last_visit_at", "first_visit_at", "status"])
+        progress.save(
+            update_fields=["time_spent_seconds", "last_visit_at", "first_visit_at", "status"]
+        )
         _touch(enrollment, now)
     return progress
 
@@ -129,8 +152,9 @@ def lesson_progress_record_score(
 ) -> LessonProgress:
     """A graded quiz or an H5P result for a lesson (contract: docs/architecture.md).
 
-    Keeps the best score (0–100 %); ``completed`` (or a success) completes the lesson;
-    a lower later score never lowers the best one. Runs the completion engine."""
+    Keeps the best score (0–100 %); a lower later score never lowers the best one. The
+    lesson is complete when its completion rule is met over every activity of the lesson
+    (courses.activities), not by one activity's result. Runs the completion engine."""
     now = now or timezone.now()
     enrollment, lesson = _lesson_context(user=user, lesson=lesson)
     percent = _percent(score_scaled)
@@ -144,7 +168,11 @@ def lesson_progress_record_score(
             progress.score_source = source[:16]
         if progress.status == LessonProgress.Status.NOT_STARTED:
             progress.status = LessonProgress.Status.IN_PROGRESS
-        completed_now = (completed or success is True) and _mark_completed(progress, now)
+        completed_now = (
+            progress.status != LessonProgress.Status.COMPLETED
+            and _rule_met(user=user, lesson=lesson, progress=progress)
+            and _mark_completed(progress, now)
+        )
         progress.save()
         _touch(enrollment, now)
         if source != "h5p":  # H5P results arrive as statements already

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -21,6 +22,8 @@ from ..xapi import (
     statement_validate,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def _own_prefix() -> str:
     """Statements about the platform's own activities (courses, lessons, assessments) are
@@ -28,21 +31,22 @@ def _own_prefix() -> str:
     return activity_iri("x", "x").rsplit("/", 2)[0] + "/"
 
 
-def _h5p_activities(*, user, object_ids: set[str]) -> dict[str, object]:
-    """``{object id: H5PActivity}`` for the H5P objects; PermissionDenied if one is refused."""
-    try:
-        from courses.h5p.models import H5PActivity
-        from courses.h5p.services import h5p_activity_for_object_id
-    except ImportError:
-        return {}
+def _handled_objects(*, user, object_ids: set[str]) -> dict[str, tuple]:
+    """``{object id: (handler, target)}`` for the objects a registered statement handler
+    owns (``academy.core.statements``: H5P activities); PermissionDenied if one is
+    refused."""
+    from academy.core.statements import statement_handlers
+
+    handlers = statement_handlers()
     found, own = {}, _own_prefix()
     for object_id in object_ids:
         if not object_id or object_id.startswith(own):
             continue
-        try:
-            found[object_id] = h5p_activity_for_object_id(user=user, object_id=object_id)
-        except H5PActivity.DoesNotExist:
-            continue
+        for handler in handlers:
+            target = handler.resolve(user=user, object_id=object_id)
+            if target is not None:
+                found[object_id] = (handler, target)
+                break
     return found
 
 
@@ -81,8 +85,17 @@ def _row(*, user, statement: dict, now: datetime) -> Statement:
 
 
 _COLUMNS = (
-    "statement_id", "user", "verb", "object_id", "raw", "content_hash", "timestamp", "stored",
-    "result_scaled", "result_success", "result_completion",
+    "statement_id",
+    "user",
+    "verb",
+    "object_id",
+    "raw",
+    "content_hash",
+    "timestamp",
+    "stored",
+    "result_scaled",
+    "result_success",
+    "result_completion",
 )
 
 
@@ -99,7 +112,9 @@ def _insert_new(rows: list[Statement]) -> dict[uuid.UUID, int]:
     values, params = [], []
     for row in rows:
         values.append("(" + ", ".join(["%s"] * len(fields)) + ")")
-        params.extend(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields)
+        params.extend(
+            field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields
+        )
     table = connection.ops.quote_name(meta.db_table)
     sql = (
         f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
@@ -120,7 +135,9 @@ def _conflicting_id(prepared: list[dict], user) -> str | None:
     existing = {row.statement_id: row for row in Statement.objects.filter(statement_id__in=ids)}
     for statement in prepared:
         row = existing.get(uuid.UUID(statement["id"]))
-        if row is not None and (row.user_id != user.pk or row.content_hash != statement_hash(statement)):
+        if row is not None and (
+            row.user_id != user.pk or row.content_hash != statement_hash(statement)
+        ):
             return statement["id"]
     return None
 
@@ -144,26 +161,24 @@ def statements_record(*, user, statements) -> list[Statement]:
     The actor is always ``user``. A statement id already stored with the same content is
     a no-op (its stored row is returned); with different content → ``StatementConflict``.
     Invalid statements → ``StatementInvalid`` (with the index and the reason); an H5P
-    activity the user may not access → ``PermissionDenied``. New statements about an H5P
-    activity are passed to ``h5p_result_record`` in the same transaction.
+    activity the user may not access → ``PermissionDenied``. New statements about an object
+    a registered handler owns (an H5P activity) are passed to it in the same transaction.
     """
     prepared = _prepare(user=user, statements=statements)
-    activities = _h5p_activities(
+    handled = _handled_objects(
         user=user, object_ids={(s.get("object") or {}).get("id", "") for s in prepared}
     )
     now = timezone.now()
     rows = [_row(user=user, statement=s, now=now) for s in prepared]
-    if not activities:
+    if not handled:
         inserted = _store(user=user, prepared=prepared, rows=rows)
     else:
-        from courses.h5p.services import h5p_result_record
-
         with transaction.atomic():
             inserted = _store(user=user, prepared=prepared, rows=rows)
             for row in rows:
-                activity = activities.get(row.object_id)
-                if row.statement_id in inserted and activity is not None:
-                    h5p_result_record(user=user, activity=activity, statement=row.raw)
+                if row.statement_id in inserted and row.object_id in handled:
+                    handler, target = handled[row.object_id]
+                    handler.record(user=user, target=target, statement=row.raw)
     result, missing = [], []
     for row in rows:
         if row.statement_id in inserted:
@@ -214,11 +229,19 @@ def statement_append(
     if statement_id is not None:
         # A deterministic event: the first recording wins, whatever its timestamp.
         row = Statement.objects.filter(statement_id=statement_id).first()
-        if row is not None:
+        if row is not None and row.user_id == user.pk:
             return row
+        if row is not None:  # claimed by another account: the event is kept under a new id
+            logger.warning("server event id %s is held by another user", statement_id)
+            statement["id"] = str(uuid.uuid4())
+            statement_id = None
     try:
         return statements_record(user=user, statements=[statement])[0]
     except StatementConflict:
         if statement_id is None:
             raise
-        return Statement.objects.get(statement_id=statement_id)
+        row = Statement.objects.get(statement_id=statement_id)
+        if row.user_id != user.pk:
+            statement["id"] = str(uuid.uuid4())
+            return statements_record(user=user, statements=[statement])[0]
+        return row

@@ -1,19 +1,19 @@
-import os
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 
 from academy.accounts.models import UnitMove
 from academy.accounts.services import user_move_unit
+from academy.settings.env import Env
 from tests import factories
 
 
 def test_employee_signs_in_with_matricule_and_lands_in_preferred_language(client, db):
     user = factories.UserFactory(matricule="BRK-0042", preferred_language="ar")
-    response = client.post("/fr/accounts/login/", {"username": "BRK-0042", "password": "secret-pass-123"})
+    response = client.post(
+        "/fr/accounts/login/", {"username": "BRK-0042", "password": "secret-pass-123"}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith("/ar/")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
@@ -44,7 +44,9 @@ def test_password_reset_sends_an_email_with_a_link(client, db):
 def test_language_switch_remembers_the_choice_for_a_signed_in_user(client, db):
     user = factories.UserFactory(preferred_language="fr")
     client.force_login(user)
-    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/fr/accounts/password-reset/"})
+    response = client.post(
+        "/i18n/setlang/", {"language": "ar", "next": "/fr/accounts/password-reset/"}
+    )
     assert response["Location"] == "/ar/accounts/password-reset/"
     user.refresh_from_db()
     assert user.preferred_language == "ar"
@@ -74,33 +76,31 @@ def test_moving_an_employee_keeps_a_dated_history(small_tree):
     user = factories.UserFactory(unit=small_tree["c1"])
     user_move_unit(user=user, unit=small_tree["c3"], moved_on=datetime.date(2026, 3, 1))
     move = UnitMove.objects.get(user=user)
-    assert (move.from_unit, move.to_unit, move.moved_on) == (small_tree["c1"], small_tree["c3"], datetime.date(2026, 3, 1))
+    assert (move.from_unit, move.to_unit, move.moved_on) == (
+        small_tree["c1"],
+        small_tree["c3"],
+        datetime.date(2026, 3, 1),
+    )
     assert user.unit_since == datetime.date(2026, 3, 1)
 
 
-def _start(env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")}
-    env.update(env_extra)
-    env["DJANGO_SETTINGS_MODULE"] = "academy.settings.base"
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env, capture_output=True, text=True, cwd=settings.BASE_DIR, timeout=60,
-    )
+PRODUCTION_ENV = {
+    "DATABASE_URL": "postgres://x@127.0.0.1/x",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "a.ma",
+}
 
 
 def test_production_profile_refuses_to_start_without_a_secret_key():
-    result = _start({"DATABASE_URL": "postgres://x@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "a.ma"})
-    assert result.returncode != 0
-    assert "needs SECRET_KEY" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="needs SECRET_KEY"):
+        Env.from_environ(PRODUCTION_ENV)
 
 
 def test_production_profile_starts_with_its_settings():
-    result = _start({
-        "DATABASE_URL": "postgres://x@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "ALLOWED_HOSTS": "a.ma", "SECRET_KEY": "k" * 50,
-    })
-    assert result.returncode == 0, result.stderr
+    env = Env.from_environ({**PRODUCTION_ENV, "SECRET_KEY": "k" * 50})
+    assert env.is_production
+    assert env.redis_url == "redis://127.0.0.1:6379/0"
 
 
 def test_embedded_profile_needs_no_environment():
-    assert _start({}).returncode == 0
+    assert not Env.from_environ({}).is_production

@@ -31,8 +31,18 @@ def test_page_has_landmarks_a_skip_link_and_labelled_fields(client, db):
 
 def test_stylesheet_uses_logical_properties_only():
     css = Path(finders.find("css/academie.css")).read_text()
-    for physical in ("margin-left", "margin-right", "padding-left", "padding-right", "text-align: left",
-                     "text-align: right", "float: left", "float: right", "border-left", "border-right"):
+    for physical in (
+        "margin-left",
+        "margin-right",
+        "padding-left",
+        "padding-right",
+        "text-align: left",
+        "text-align: right",
+        "float: left",
+        "float: right",
+        "border-left",
+        "border-right",
+    ):
         assert physical not in css, physical
 
 
@@ -48,12 +58,15 @@ def test_every_app_ships_french_and_arabic_catalogues():
         assert {(root, "fr"), (root, "ar")} <= langs, root
 
 
-@pytest.mark.parametrize("po", _all_catalogues(), ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+@pytest.mark.parametrize(
+    "po", _all_catalogues(), ids=lambda p: str(p.relative_to(settings.BASE_DIR))
+)
 def test_catalogue_has_every_message_translated(po):
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=po.parent.parent.name)
     untranslated = [
-        m.id for m in catalog
+        m.id
+        for m in catalog
         if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
     assert not untranslated, f"{len(untranslated)} untranslated in {po}: {untranslated[:10]}"
@@ -80,3 +93,32 @@ def test_arabic_plural_counts_read_right_on_pages():
         three = ngettext("%(counter)s course", "%(counter)s courses", 3) % {"counter": 3}
         one = ngettext("%(counter)s course", "%(counter)s courses", 1) % {"counter": 1}
     assert three == "3 تكوينات" and one == "تكوين واحد"
+
+
+def test_pages_name_a_local_favicon_that_is_served(client, db):
+    html = client.get("/fr/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+    assert finders.find("favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
+def test_no_template_or_stylesheet_loads_anything_from_another_site(settings):
+    import re
+
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None  # admin avatars stay local
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False  # no upgrade check from the admin
+    base = Path(settings.BASE_DIR)
+    remote = re.compile(
+        r"""(?:src|href)=["'](?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//"""
+    )
+    offenders = []
+    for path in [
+        *base.glob("templates/**/*.html"),
+        *base.glob("*/templates/**/*.html"),
+        *base.glob("*/*/templates/**/*.html"),
+        *base.glob("static/**/*.css"),
+    ]:
+        if remote.search(path.read_text()):
+            offenders.append(str(path.relative_to(base)))
+    assert offenders == []

@@ -1,7 +1,7 @@
 import pytest
-from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from academy.territories.models import Territory
 from academy.territories.selectors import (
@@ -25,7 +25,11 @@ GOOD = HEADER + (
 
 
 def _snapshot():
-    return list(Territory.objects.order_by("code").values_list("code", "path", "name_fr", "name_ar", "parent_id"))
+    return list(
+        Territory.objects.order_by("code").values_list(
+            "code", "path", "name_fr", "name_ar", "parent_id"
+        )
+    )
 
 
 @pytest.fixture
@@ -34,7 +38,12 @@ def national(db):
 
 
 def test_official_file_loads_exact_counts_per_level(national):
-    assert territory_level_counts() == {"region": 12, "prefecture": 13, "province": 62, "commune": 1503}
+    assert territory_level_counts() == {
+        "region": 12,
+        "prefecture": 13,
+        "province": 62,
+        "commune": 1503,
+    }
     assert Territory.objects.filter(level="commune", kind="urban").count() == 242
     assert Territory.objects.filter(level="commune", kind="rural").count() == 1261
 
@@ -72,7 +81,9 @@ def test_ancestors_give_the_breadcrumb_region_province_commune(national):
         assert territory_breadcrumb(unit=commune) == "الشرق > بركان > بركان"
 
 
-def test_lineage_by_id_is_the_unit_and_its_ancestors_in_one_query(national, django_assert_num_queries):
+def test_lineage_by_id_is_the_unit_and_its_ancestors_in_one_query(
+    national, django_assert_num_queries
+):
     commune = territory_get(code="02.113.01.09")
     region = territory_get(code="02")
     with django_assert_num_queries(1):
@@ -113,7 +124,10 @@ BAD_FILES = {
         "a commune cannot sit under a region",
     ),
     "missing name": (GOOD + "02.113.01.11,commune,rural,,ص,02.113,1\n", "name_fr is empty"),
-    "bad population": (GOOD + "02.113.01.11,commune,rural,Z,ص,02.113,many\n", "is not a whole number"),
+    "bad population": (
+        GOOD + "02.113.01.11,commune,rural,Z,ص,02.113,many\n",
+        "is not a whole number",
+    ),
 }
 
 
@@ -130,7 +144,11 @@ def test_bad_file_is_refused_naming_the_row_and_changes_nothing(db, case):
 
 
 def test_bad_encoding_is_refused_with_the_line(db):
-    raw = GOOD.encode("utf-8") + "02.113.01.11,commune,rural,Aïn,".encode("latin-1") + "ع,02.113,1\n".encode()
+    raw = (
+        GOOD.encode("utf-8")
+        + "02.113.01.11,commune,rural,Aïn,".encode("latin-1")
+        + "ع,02.113,1\n".encode()
+    )
     with pytest.raises(TerritoryFileError) as excinfo:
         territories_load(raw=raw)
     assert "line 5" in excinfo.value.errors[0] and "UTF-8" in excinfo.value.errors[0]
@@ -164,3 +182,19 @@ def test_units_added_later_get_fresh_paths_beside_existing_siblings(db):
     berkane = Territory.objects.get(code="02.113")
     assert berkane.numchild == 2
     assert {c.code for c in berkane.get_children()} == {"02.113.01.09", "02.113.01.01"}
+
+
+def test_the_subtree_rule_is_one_q_builder_on_territories_and_through_foreign_keys(small_tree):
+    from academy.territories.models import Territory
+    from tests.factories import UserFactory
+
+    p1 = small_tree["p1"]
+    assert set(Territory.objects.descendant_of(p1)) == {p1, small_tree["c1"], small_tree["c2"]}
+    assert set(Territory.objects.descendant_of(p1, inclusive=False)) == {
+        small_tree["c1"],
+        small_tree["c2"],
+    }
+    inside = UserFactory(unit=small_tree["c2"])
+    UserFactory(unit=small_tree["c3"])  # another region
+    q = Territory.objects.descendant_of_q(p1, field="unit")
+    assert list(type(inside).objects.filter(q)) == [inside]

@@ -11,7 +11,9 @@ def admin_user_with_access(db):
     return user
 
 
-def test_any_admin_user_can_browse_and_search_units_in_both_scripts(client, small_tree, admin_user_with_access):
+def test_any_admin_user_can_browse_and_search_units_in_both_scripts(
+    client, small_tree, admin_user_with_access
+):
     client.force_login(admin_user_with_access)
     response = client.get("/admin/territories/", {"q": "بركان"})
     assert response.status_code == 200
@@ -22,7 +24,10 @@ def test_any_admin_user_can_browse_and_search_units_in_both_scripts(client, smal
 def test_a_non_admin_cannot_change_a_unit(client, small_tree, admin_user_with_access):
     client.force_login(admin_user_with_access)
     unit = small_tree["c1"]
-    response = client.post(f"/admin/territories/edit/{unit.pk}/", {"name_fr": "Pirate", "name_ar": "قرصان", "kind": "urban"})
+    response = client.post(
+        f"/admin/territories/edit/{unit.pk}/",
+        {"name_fr": "Pirate", "name_ar": "قرصان", "kind": "urban"},
+    )
     assert response.status_code in (302, 403)
     unit.refresh_from_db()
     assert unit.name_fr == "Berkane"
@@ -33,7 +38,12 @@ def test_a_platform_admin_can_correct_a_unit_name(client, small_tree):
     unit = small_tree["c2"]
     response = client.post(
         f"/admin/territories/edit/{unit.pk}/",
-        {"name_fr": "Aklim (corrigé)", "name_ar": "أكليم", "kind": "rural", "population_2014": "1000"},
+        {
+            "name_fr": "Aklim (corrigé)",
+            "name_ar": "أكليم",
+            "kind": "rural",
+            "population_2014": "1000",
+        },
     )
     assert response.status_code == 302
     unit.refresh_from_db()

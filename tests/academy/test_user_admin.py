@@ -4,10 +4,19 @@ from tests import factories
 
 def _form(user, **overrides):
     data = {
-        "username": user.username, "email": user.email, "first_name": user.first_name,
-        "last_name": user.last_name, "is_active": "on", "matricule": user.matricule or "",
-        "first_name_ar": "سعيد", "last_name_ar": "العلوي", "unit": "", "job_title": "Agent",
-        "preferred_language": "ar", "hr_role": "", "hr_unit": "",
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": "on",
+        "matricule": user.matricule or "",
+        "first_name_ar": "سعيد",
+        "last_name_ar": "العلوي",
+        "unit": "",
+        "job_title": "Agent",
+        "preferred_language": "ar",
+        "hr_role": "",
+        "hr_unit": "",
     }
     data.update(overrides)
     return data
@@ -22,7 +31,11 @@ def test_admin_edits_the_employee_profile_and_makes_an_hr_officer(client, small_
     )
     assert response.status_code == 302, response.content[:2000]
     employee.refresh_from_db()
-    assert (employee.unit, employee.preferred_language, employee.first_name_ar) == (small_tree["c1"], "ar", "سعيد")
+    assert (employee.unit, employee.preferred_language, employee.first_name_ar) == (
+        small_tree["c1"],
+        "ar",
+        "سعيد",
+    )
     assert HRScope.objects.get(user=employee).unit == small_tree["p1"]
 
 

@@ -12,7 +12,9 @@ from tests import factories
         ("r1", ["r1", "p1", "c1", "c2"], ["r2", "p2", "c3", "c4"]),
     ],
 )
-def test_hr_officer_sees_their_unit_and_below_never_a_sibling_or_parent(small_tree, scope, inside, outside):
+def test_hr_officer_sees_their_unit_and_below_never_a_sibling_or_parent(
+    small_tree, scope, inside, outside
+):
     officer = factories.hr_officer(small_tree[scope])
     visible = set(units_visible_to(officer).values_list("code", flat=True))
     assert visible == {small_tree[k].code for k in inside}

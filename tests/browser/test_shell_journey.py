@@ -5,8 +5,12 @@ from tests import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_employee_signs_in_with_matricule_switches_to_arabic_and_gets_rtl(live_server, page, screenshot, small_tree):
-    factories.UserFactory(matricule="BRK-2026", first_name="Amina", last_name="El Idrissi", unit=small_tree["c1"])
+def test_employee_signs_in_with_matricule_switches_to_arabic_and_gets_rtl(
+    live_server, page, screenshot, small_tree
+):
+    factories.UserFactory(
+        matricule="BRK-2026", first_name="Amina", last_name="El Idrissi", unit=small_tree["c1"]
+    )
     page.goto(f"{live_server.url}/fr/accounts/login/")
     assert page.locator("html").get_attribute("dir") == "ltr"
     page.get_by_label("Identifiant ou matricule").fill("BRK-2026")

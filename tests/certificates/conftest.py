@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from certificates.fonts import fonts_build
 from certificates.signing import signing_reset
@@ -58,7 +59,37 @@ def enrollment(learner, course_page):
 
 
 @pytest.fixture
+def clear_cache():
+    """An empty cache before and after the test (rate-limit counters, cached pages): used by
+    the modules that count requests or read pages (``usefixtures("clear_cache")``)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expiring_course(course_page):
+    """The course's certificates are valid 24 months; renewal opens 30 days before expiry."""
+    course_page.certificate_validity_months = 24
+    course_page.recertification_window_days = 30
+    course_page.save()
+    return course_page
+
+
+@pytest.fixture
 def fresh_signing():
     signing_reset()
     yield
     signing_reset()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_do_not_roll_over(monkeypatch):
+    """django-ratelimit counts in fixed clock windows; on a slow machine a test could cross a
+    window's end and see its count reset. Every test here counts in one window of its own."""
+    import time
+
+    import django_ratelimit.core
+
+    window_end = int(time.time()) + 3600
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: window_end)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from certificates.models import CertificateTemplate
+from certificates.models import CertificateTemplate, CourseCertificateTemplate
 from courses.models import CataloguePage, CoursePage
 from learners.models import Enrollment
 from tests import factories as base
@@ -39,9 +39,10 @@ def course(
             theme="digital-basics",
             estimated_hours=Decimal(hours),
             awards_certificate=True,
-            certificate_template=template,
         )
     )
+    if template is not None:
+        CourseCertificateTemplate.objects.create(course=page, template=template)
     if title_ar:
         ar = Locale.objects.get_or_create(language_code="ar")[0]
         translation = page.copy_for_translation(ar, copy_parents=True)

@@ -15,6 +15,9 @@ from certificates.signing import signing_backend
 from certificates.signing.demo_ca import DemoMaterial
 from certificates.verification import Outcome, certificate_file_verify
 
+# The PDFs of this module are signed for real (the rest of the suite uses the dummy signer).
+pytestmark = pytest.mark.usefixtures("pdf_signer")
+
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 
 
@@ -144,6 +147,27 @@ def test_signing_key_is_parsed_once_per_process(issued, monkeypatch):
     assert calls == []
 
 
+def test_signs_and_checks_when_the_caller_already_runs_an_event_loop(issued):
+    """pyHanko drives its coroutines with asyncio.run: an ASGI view or a Playwright-driven
+    seed calls the backend with a loop already running in its thread."""
+    import asyncio
+
+    from certificates.rendering import CertificateContent
+    from certificates.services import certificate_renderer
+
+    certificate, _ = issued
+    unsigned = certificate_renderer().render(
+        CertificateContent.from_snapshot(certificate.snapshot, verify_url="x")
+    )
+    backend = signing_backend()
+
+    async def inside_a_loop():
+        signed = backend.sign(unsigned, reason="test")
+        return backend.check(signed)
+
+    assert asyncio.run(inside_a_loop()).valid
+
+
 def test_unsigned_pdf_is_not_a_certificate_of_this_platform(db):
     import io
 
@@ -194,7 +218,10 @@ def _test_tsa():
 
 def test_timestamp_url_adds_an_rfc3161_timestamp(enrollment, settings, fresh_signing):
     """PAdES B-T: with TIMESTAMP_URL set, the signature carries a timestamp token."""
-    settings.ACADEMIE_SIGNING = {**settings.ACADEMIE_SIGNING, "TIMESTAMP_URL": "http://tsa.invalid/"}
+    settings.ACADEMIE_SIGNING = {
+        **settings.ACADEMIE_SIGNING,
+        "TIMESTAMP_URL": "http://tsa.invalid/",
+    }
     backend = signing_backend()
     assert "B-T" in backend.describe()
     backend.__dict__["timestamper"] = _test_tsa()  # no network here: an in-process TSA
@@ -202,3 +229,82 @@ def test_timestamp_url_adds_an_rfc3161_timestamp(enrollment, settings, fresh_sig
     check = backend.check(certificate_pdf_bytes(certificate))
     assert check.valid, check.problems
     assert check.timestamped
+
+
+def _content(**overrides):
+    import datetime as dt
+
+    from certificates.rendering.content import CertificateContent
+
+    values = dict(
+        serial="AC-2026-000123",
+        uuid="90626e92-f77c-4a28-a2a4-f6d9d0155897",
+        verify_url="http://127.0.0.1:8123/verify/90626e92-f77c-4a28-a2a4-f6d9d0155897/",
+        learner_name_latin="Amina El Idrissi",
+        learner_name_arabic="أمينة الإدريسي",
+        matricule="DEMO-0001",
+        course_title_fr="Cybersécurité",
+        course_title_ar="الأمن السيبراني",
+        hours="8.00",
+        final_score="100.00",
+        issued_on=dt.date(2026, 11, 30),
+    )
+    values.update(overrides)
+    return CertificateContent(**values)
+
+
+@pytest.fixture
+def rendered(tmp_path):
+    from certificates.services import certificate_renderer
+
+    def render(**overrides):
+        path = tmp_path / "certificate.pdf"
+        path.write_bytes(certificate_renderer().render(_content(**overrides)))
+        return path
+
+    return render
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="needs poppler-utils")
+def test_printed_verification_address_is_a_link_like_the_qr_code(rendered):
+    path = rendered()
+    urls = subprocess.run(
+        ["pdfinfo", "-url", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    links = [line.split()[-1] for line in urls.splitlines()[1:] if "Annotation" in line]
+    assert links and set(links) == {
+        "http://127.0.0.1:8123/verify/90626e92-f77c-4a28-a2a4-f6d9d0155897/"
+    }
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_printed_address_never_breaks_inside_the_identifier(rendered):
+    path = rendered()
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "90626e92-f77c-4a28-a2a4-f6d9d0155897/" in lines
+
+
+@pytest.mark.parametrize(
+    ("hours", "arabic", "french"),
+    [
+        ("1.00", "ساعة واحدة", "1 heure"),
+        ("2.00", "ساعتان", "2 heures"),
+        ("8.00", "8 ساعات", "8 heures"),
+        ("11.00", "11 ساعة", "11 heures"),
+        ("1.50", "1,5 ساعة", "1,5 heure"),
+    ],
+)
+def test_hours_take_the_plural_form_of_each_language(hours, arabic, french):
+    from certificates.rendering.content import hours_phrase
+
+    assert hours_phrase(hours, "ar") == arabic
+    assert hours_phrase(hours, "fr") == french
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+def test_certificate_prints_hours_in_arabic_plural_and_french_spacing(rendered):
+    text = pdf_text(rendered())  # NFKC: the no-break spaces come back as spaces
+    assert "ساعات" in text  # "8 ساعات", not "8 ساعة"
+    assert "Durée : 8 heures" in text and "Note finale : 100 %" in text

@@ -1,23 +1,16 @@
 """Public verification pages, file upload, learner download, admin actions."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from certificates.codes import check_code
 from certificates.models import Certificate
 from certificates.selectors import certificate_pdf_bytes
 from certificates.services import certificate_issue, certificate_reissue, certificate_revoke
 from tests import factories as base
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 
 
 @pytest.fixture
@@ -25,8 +18,9 @@ def certificate(enrollment):
     return certificate_issue(enrollment=enrollment)
 
 
-def test_verify_page_shows_every_frozen_field_without_login(client, certificate):
-    response = client.get(reverse("certificates:verify_detail", args=[certificate.serial]))
+def test_verify_page_shows_every_frozen_field_without_login(client, certificate, settings):
+    settings.CERTIFICATE_VERIFY_PUBLIC_DETAILS = True  # matricule, score and unit too
+    response = client.get(reverse("certificates:verify_detail", args=[certificate.uuid]))
     assert response.status_code == 200
     html = response.content.decode()
     for value in (
@@ -37,8 +31,8 @@ def test_verify_page_shows_every_frozen_field_without_login(client, certificate)
         "M004512",
         "Sécurité de l&#x27;information",
         "أمن المعلومات",
-        "12.50",
-        "87.50",
+        "12,5 heures",
+        "87,5&nbsp;%",
         "Oriental",
         "الشرق",
         "Ahmed Benali",
@@ -47,30 +41,51 @@ def test_verify_page_shows_every_frozen_field_without_login(client, certificate)
     ):
         assert value in html, value
     assert 'class="status-valid"' in html
-    # the UUID printed in the QR code leads to the same page
-    by_uuid = client.get(f"/verify/{certificate.uuid}/")
-    assert by_uuid.status_code == 200 and certificate.serial in by_uuid.content.decode()
+
+
+def test_verify_page_formats_numbers_like_the_pdf_in_the_page_language(
+    client, certificate, settings
+):
+    settings.CERTIFICATE_VERIFY_PUBLIC_DETAILS = True  # the score is shown only with the details
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    html = client.get(f"/verify/{certificate.uuid}/").content.decode()
+    assert 'lang="ar"' in html
+    assert "12,5 ساعة" in html and "87,5&nbsp;%" in html
+    assert "12.50" not in html and "87.50" not in html
+
+
+def test_default_template_is_named_in_the_page_language(client, certificate, settings):
+    from certificates.services import DEFAULT_TEMPLATE
+
+    snapshot = {
+        **certificate.snapshot,
+        "template": {**certificate.snapshot["template"], "name": DEFAULT_TEMPLATE["name"]},
+    }
+    Certificate.objects.filter(pk=certificate.pk).update(snapshot=snapshot)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    html = client.get(f"/verify/{certificate.uuid}/").content.decode()
+    assert "الأكاديمية — النموذج الافتراضي" in html and DEFAULT_TEMPLATE["name"] not in html
 
 
 def test_verify_page_shows_revoked_with_date_and_reason(client, certificate):
     certificate_revoke(
         certificate=certificate, revoked_by=base.platform_admin(), reason="Fraude constatée"
     )
-    html = client.get(f"/verify/{certificate.serial}/").content.decode()
+    html = client.get(f"/verify/{certificate.uuid}/").content.decode()
     assert 'class="status-revoked"' in html
     assert "Fraude constatée" in html
 
 
 def test_verify_page_shows_superseded_with_link_to_the_new_one(client, certificate):
     new = certificate_reissue(certificate=certificate)
-    html = client.get(f"/verify/{certificate.serial}/").content.decode()
+    html = client.get(f"/verify/{certificate.uuid}/").content.decode()
     assert 'class="status-superseded"' in html
-    assert f'href="/verify/{new.serial}/"' in html
+    assert f'href="/verify/{new.uuid}/"' in html
 
 
 def test_verify_page_in_arabic(client, certificate):
     client.cookies["academie_language"] = "ar"
-    html = client.get(f"/verify/{certificate.serial}/").content.decode()
+    html = client.get(f"/verify/{certificate.uuid}/").content.decode()
     assert 'dir="rtl"' in html
     assert "شهادة صالحة" in html
 
@@ -82,9 +97,13 @@ def test_unknown_certificate_is_404(client, db):
 
 
 def test_lookup_form_redirects_to_the_certificate(client, certificate):
-    response = client.get(reverse("certificates:verify_form"), {"key": certificate.serial.lower()})
+    code = check_code(certificate.uuid)
+    response = client.get(
+        reverse("certificates:verify_form"),
+        {"key": certificate.serial.lower(), "code": code.lower()},
+    )
     assert response.status_code == 302
-    assert response["Location"] == f"/verify/{certificate.serial}/"
+    assert response["Location"] == f"/verify/{certificate.uuid}/"
 
 
 def upload(client, data: bytes, name="certificat.pdf"):

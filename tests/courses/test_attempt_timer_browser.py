@@ -17,9 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_answers_are_sent_when_the_time_is_up(demo, learner, live_server, browser, client):
     course = CoursePage.objects.get(slug="registre-numerique", locale__language_code="fr")
     CoursePage.objects.filter(pk=course.pk).update(final_time_limit_minutes=1)
-    # Started 55 s ago: five seconds left on a one-minute assessment.
+    # Started 40 s ago: twenty seconds left on a one-minute assessment, enough for the
+    # page to load and the answer to be given on a loaded machine.
     attempt = services.quiz_attempt_start(
-        user=learner, page=course, now=timezone.now() - timedelta(seconds=55)
+        user=learner, page=course, now=timezone.now() - timedelta(seconds=40)
     )
     client.force_login(learner)
     context = browser.new_context(viewport={"width": 1000, "height": 700}, locale="fr-FR")
@@ -31,12 +32,12 @@ def test_answers_are_sent_when_the_time_is_up(demo, learner, live_server, browse
         page.goto(live_server.url + reverse("courses:attempt", args=[attempt.pk]))
         clock = page.locator("[role=timer]")
         assert clock.is_visible()
-        assert clock.inner_text().startswith("0:0")  # m:ss, a few seconds left
+        assert clock.inner_text().startswith("0:")  # m:ss, less than a minute left
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "attempt-timer-fr.png"))
         # One answer given before the end; the page sends it by itself.
         page.locator("fieldset.question input[type=radio]").first.check()
-        page.get_by_text("Votre score").wait_for(timeout=20_000)
+        page.get_by_text("Votre score").wait_for(timeout=60_000)
         assert page.locator("[role=timer]").count() == 0
     finally:
         context.close()

@@ -13,7 +13,9 @@ def test_demo_install_builds_fr_source_and_ar_translation_with_identical_structu
     assert CoursePage.objects.filter(locale=ar, live=True).count() == 2
     lesson_fr = LessonPage.objects.get(locale=fr, slug="enregistrer")
     lesson_ar = LessonPage.objects.get(translation_key=lesson_fr.translation_key, locale=ar)
-    assert [(b.block_type, b.id) for b in lesson_fr.body] == [(b.block_type, b.id) for b in lesson_ar.body]
+    assert [(b.block_type, b.id) for b in lesson_fr.body] == [
+        (b.block_type, b.id) for b in lesson_ar.body
+    ]
     assert lesson_ar.title == "تسجيل مراسلة"
     assert "h5p" not in [b.block_type for b in lesson_fr.body]
     assert any("demo-absent" in w for w in demo["warnings"])
@@ -45,7 +47,9 @@ def test_demo_install_of_the_real_demo_content(db):
     fr, ar = Locale.get_default(), Locale.objects.get(language_code="ar")
     for course in result["courses"]:
         assert course.live and course.locale == fr
-        assert CoursePage.objects.filter(translation_key=course.translation_key, locale=ar, live=True).exists()
+        assert CoursePage.objects.filter(
+            translation_key=course.translation_key, locale=ar, live=True
+        ).exists()
         assert ModulePage.objects.child_of(course).count() >= 2
         assert len(course.final_assessment) >= (course.final_draw or 1)
 
@@ -113,3 +117,76 @@ def test_invalid_demo_content_fails_clearly_and_leaves_nothing(db, tmp_path):
         demo_courses_install(content_dir=tmp_path)
     assert Page.objects.count() == pages_before
     assert not CoursePage.objects.exists()
+
+
+def _ar(page):
+    return Page.objects.get(
+        translation_key=page.translation_key, locale__language_code="ar"
+    ).specific
+
+
+def test_committed_demo_install_leaves_a_sound_page_tree_and_ar_pages_answer(
+    db, client, learner, django_capture_on_commit_callbacks
+):
+    """wagtail-localize publishes translations when the transaction commits: the tree
+    must still be sound then (Arabic pages used to keep numchild 0 and answer 404)."""
+    from courses.tree import page_tree_problems
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_courses_install(content_dir=FIXTURES)
+    assert page_tree_problems() == {}
+
+    lesson = LessonPage.objects.get(locale__language_code="fr", slug="enregistrer")
+    module = lesson.get_parent()
+    course = module.get_parent()
+    client.force_login(learner)
+    for page in (_ar(course), _ar(module), _ar(lesson), course, module, lesson):
+        assert client.get(page.url).status_code == 200, page.url
+
+
+def test_second_committed_demo_install_keeps_the_tree_sound(db, django_capture_on_commit_callbacks):
+    from courses.tree import page_tree_problems
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            demo_courses_install(content_dir=FIXTURES)
+    assert page_tree_problems() == {}
+    assert ModulePage.objects.filter(slug="bases").count() == 2
+
+
+def test_ar_lessons_of_the_demo_play_the_ar_activity_even_after_a_sync(db, tmp_path):
+    import json
+    import shutil
+
+    from wagtail_localize.models import Translation, TranslationSource
+
+    from courses.h5p.models import H5PActivity, H5PPackage
+
+    package = H5PPackage.objects.create(title="Paquet", status=H5PPackage.Status.READY)
+    fr_activity = H5PActivity.objects.create(
+        title="Activité", key="demo-test", package=package, language="fr"
+    )
+    ar_activity = H5PActivity.objects.create(
+        title="نشاط", key="demo-test-ar", package=package, language="ar"
+    )
+    shutil.copy(FIXTURES / "digcomp.json", tmp_path / "digcomp.json")
+    course = json.loads((FIXTURES / "registre.json").read_text())
+    course_text = json.dumps(course).replace('"demo-absent"', '"demo-test"')
+    (tmp_path / "registre.json").write_text(course_text)
+    demo_courses_install(content_dir=tmp_path)
+
+    def activities(page):
+        page = LessonPage.objects.get(pk=page.pk)
+        return [block.value["activity"] for block in page.body if block.block_type == "h5p"]
+
+    lesson_fr = LessonPage.objects.get(locale__language_code="fr", slug="enregistrer")
+    lesson_ar = _ar(lesson_fr)
+    assert activities(lesson_fr) == [fr_activity]
+    assert activities(lesson_ar) == [ar_activity]
+
+    # A trainer edits the source and syncs the translation: the ar activity stays.
+    lesson_fr.title = "Enregistrer un courrier entrant"
+    lesson_fr.save_revision().publish()
+    source, _ = TranslationSource.update_or_create_from_instance(lesson_fr)
+    Translation.objects.get(source=source, target_locale=lesson_ar.locale).save_target(publish=True)
+    assert activities(lesson_ar) == [ar_activity]

@@ -11,10 +11,29 @@ from courses.grading import (
 )
 
 SINGLE = {"id": "s", "type": "single", "prompt": "?", "choices": ["a", "b", "c"], "correct": [1]}
-MULTIPLE = {"id": "m", "type": "multiple", "prompt": "?", "choices": ["a", "b", "c", "d"], "correct": [0, 2]}
+MULTIPLE = {
+    "id": "m",
+    "type": "multiple",
+    "prompt": "?",
+    "choices": ["a", "b", "c", "d"],
+    "correct": [0, 2],
+}
 TRUE_FALSE = {"id": "t", "type": "true_false", "prompt": "?", "choices": [], "correct": False}
-NUMERIC = {"id": "n", "type": "numeric", "prompt": "?", "choices": [], "correct": "1503", "tolerance": "0.5"}
-TEXT = {"id": "x", "type": "text", "prompt": "?", "choices": [], "correct": ["Bureau d'ordre", "مكتب الضبط"]}
+NUMERIC = {
+    "id": "n",
+    "type": "numeric",
+    "prompt": "?",
+    "choices": [],
+    "correct": "1503",
+    "tolerance": "0.5",
+}
+TEXT = {
+    "id": "x",
+    "type": "text",
+    "prompt": "?",
+    "choices": [],
+    "correct": ["Bureau d'ordre", "مكتب الضبط"],
+}
 
 
 @pytest.mark.parametrize(
@@ -69,7 +88,12 @@ def test_grade_quiz_totals_percent_and_pass_mark():
     assert result["max_score"] == 4
     assert result["percent"] == Decimal("37.50")
     assert result["passed"] is False
-    assert result["results"]["n"] == {"score": 0.0, "max_score": 1, "correct": False, "answered": False}
+    assert result["results"]["n"] == {
+        "score": 0.0,
+        "max_score": 1,
+        "correct": False,
+        "answered": False,
+    }
     assert grade_quiz([SINGLE], {"s": "1"}, pass_mark=60)["passed"] is True
 
 

@@ -42,3 +42,33 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def learner_playing():
+    """``run(user, activity, lesson)``: the learner is enrolled in the lesson's course and the
+    player was served to them there a minute ago (the evidence a result needs)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import selectors as course_tree
+    from courses.h5p.models import H5PPlay
+    from learners.services import enrollment_get_or_create
+
+    def run(user, activity, lesson, *, enrol=True, served=True):
+        if enrol:
+            course = course_tree.lesson_course(lesson=course_tree.canonical_lesson(lesson))
+            enrollment_get_or_create(learner=user, course=course)
+        if served:
+            when = timezone.now() - timedelta(minutes=1)
+            H5PPlay.objects.create(
+                user=user,
+                activity=activity,
+                lesson_id=lesson.pk,
+                first_served_at=when,
+                last_served_at=when,
+            )
+        return user
+
+    return run

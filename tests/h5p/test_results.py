@@ -63,11 +63,13 @@ def test_unknown_object_ids_are_not_h5p_activities(played):
         h5p_activity_for_object_id(user=user, object_id="http://testserver/h5p/play/1/inconnue/")
 
 
-def test_result_keeps_scores_marks_them_client_reported_and_updates_progress(played):
+def test_result_keeps_scores_marks_them_client_reported_and_updates_progress(
+    played, learner_playing
+):
     from learners.models import LessonProgress
 
     activity, lesson = played
-    user = common.UserFactory()
+    user = learner_playing(common.UserFactory(), activity, lesson)
     object_id = h5p_object_id(activity=activity, lesson_id=lesson.pk)
     activity = h5p_activity_for_object_id(user=user, object_id=object_id)
     row = h5p_result_record(
@@ -82,9 +84,9 @@ def test_result_keeps_scores_marks_them_client_reported_and_updates_progress(pla
     assert progress.status == LessonProgress.Status.COMPLETED
 
 
-def test_result_is_recorded_once_per_statement_id(played):
+def test_result_is_recorded_once_per_statement_id(played, learner_playing):
     activity, lesson = played
-    user = common.UserFactory()
+    user = learner_playing(common.UserFactory(), activity, lesson)
     object_id = h5p_object_id(activity=activity, lesson_id=lesson.pk)
     st = statement(object_id)
     first = h5p_result_record(user=user, activity=activity, statement=st)
@@ -104,9 +106,9 @@ def test_statements_without_result_or_about_sub_content_are_not_attempts(played)
     assert not H5PResult.objects.exists()
 
 
-def test_xapi_endpoint_stores_the_h5p_result(client, played):
+def test_xapi_endpoint_stores_the_h5p_result(client, played, learner_playing):
     activity, lesson = played
-    user = common.UserFactory()
+    user = learner_playing(common.UserFactory(), activity, lesson)
     client.force_login(user)
     object_id = h5p_object_id(activity=activity, lesson_id=lesson.pk)
     response = client.post(
@@ -173,21 +175,21 @@ def test_resume_state_post_needs_the_csrf_token(played):
     assert client.post(user_data_url(lesson.pk, activity.key), {"data": "{}"}).status_code == 403
 
 
-def test_player_preloads_the_saved_state_for_the_signed_in_user(played, rf):
-    from courses.h5p.selectors import h5p_player_context
+def test_player_preloads_the_saved_state_for_the_signed_in_user(played, client):
+    from courses.h5p.selectors import h5p_player_options
     from courses.h5p.services import h5p_user_data_save
 
     activity, lesson = played
     user = common.UserFactory()
-    request = rf.get("/")
-    request.user = user
-    player = h5p_player_context(activity=activity, request=request, page=lesson)
-    assert "contentUserData" not in player["options"]
-    assert player["options"]["saveFreq"] > 0
+    options = h5p_player_options(activity=activity, lesson_id=lesson.pk, user=user, files_base="/f")
+    assert "contentUserData" not in options
+    assert options["saveFreq"] > 0  # H5P core restores a state only when saveFreq is set
     h5p_user_data_save(user=user, activity=activity, data='{"selected": 0}')
-    player = h5p_player_context(activity=activity, request=request, page=lesson)
-    assert player["options"]["contentUserData"] == [{"state": '{"selected": 0}'}]
-    assert player["options"]["xAPIObjectIRI"].endswith(f"/h5p/play/{lesson.pk}/quiz-fr/")
+    options = h5p_player_options(activity=activity, lesson_id=lesson.pk, user=user, files_base="/f")
+    assert options["contentUserData"] == [{"state": '{"selected": 0}'}]
+    assert options["xAPIObjectIRI"].endswith(f"/h5p/play/{lesson.pk}/quiz-fr/")
+    # The sandboxed frame never asks the server for the state itself.
+    assert options["ajax"]["contentUserDataUrl"].startswith("data:application/json,")
 
 
 def test_xapi_endpoint_refuses_an_activity_the_learner_may_not_play(client, make_activity):
@@ -213,7 +215,12 @@ def test_player_runtime_strings_follow_the_content_language(make_activity, rf):
     activity = make_activity(key="quiz-ar", language="ar")
     request = rf.get("/")
     request.user = common.UserFactory()
-    strings = h5p_player_context(activity=activity, request=request)["options"]["translations"]
+    from courses.h5p.selectors import h5p_player_options
+
+    assert h5p_player_context(activity=activity, request=request)["language"] == "ar"
+    strings = h5p_player_options(
+        activity=activity, lesson_id=0, user=request.user, files_base="/f"
+    )["translations"]
     with translation.override("ar"):
         expected = translation.gettext("Retry now")
     assert strings["H5P"]["offlineDialogRetryButtonLabel"] == expected

@@ -70,7 +70,7 @@ def test_newer_patch_is_ignored_unless_admins_allow_it(import_package, private_s
 
     h5p_library_set_patch_upgrades(library=dep, allowed=True)
     old_path = dep.storage_path
-    third = import_package(valid_package(dep_patch=4))
+    third = import_package(valid_package(dep_patch=4, title="Troisième"))
     dep.refresh_from_db()
     assert dep.patch_version == 4
     assert third.import_report["upgraded"] == ["H5P.TestDep 1.2.1 → 4"]
@@ -134,12 +134,19 @@ def test_import_command_prints_package_id_and_libraries(tmp_path):
     package = H5PPackage.objects.get()
     text = out.getvalue()
     assert f"package {package.pk} (ready)" in text
-    assert "library added: H5P.TestLib 1.0.0" in text
-    assert "library added: H5P.TestDep 1.2.0" in text
+    assert "Library added: H5P.TestLib 1.0.0" in text
+    assert "Library added: H5P.TestDep 1.2.0" in text
 
     out = io.StringIO()
     call_command("h5p_import", str(path), stdout=out)
-    assert "library reused: H5P.TestLib 1.0.0" in out.getvalue()
+    assert f"package {package.pk} (ready)" in out.getvalue()
+    assert "reused, nothing added" in out.getvalue() and H5PPackage.objects.count() == 1
+
+    other = tmp_path / "other.h5p"
+    other.write_bytes(valid_package(title="Autre"))
+    out = io.StringIO()
+    call_command("h5p_import", str(other), stdout=out)
+    assert "Library already installed, reused: H5P.TestLib 1.0.0" in out.getvalue()
 
 
 def test_import_command_exits_non_zero_and_prints_errors(tmp_path, db):

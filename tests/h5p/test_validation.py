@@ -156,10 +156,8 @@ def test_package_without_libraries_is_accepted_when_the_store_has_them(import_pa
     assert not package.libraries and len(order) == 2
 
 
-@pytest.mark.parametrize(
-    "name", ["content/run.exe", "content/script.js", "content/page.html", "H5P.TestLib-1.0/x.php"]
-)
-def test_file_types_outside_the_h5p_whitelist_are_refused(name):
+@pytest.mark.parametrize("name", ["content/run.exe", "content/script.js", "content/page.html"])
+def test_content_file_types_outside_the_whitelist_are_refused(name):
     files = valid_files()
     files[name] = "data"
     issue = only_issue(build(files))
@@ -257,11 +255,15 @@ def test_upload_size_is_limited(settings):
     assert "over the limit" in issue.message
 
 
-def test_unexpected_top_level_file_is_refused():
+def test_extra_files_at_the_top_of_the_package_are_ignored_and_listed():
     files = valid_files()
     files["notes.txt"] = "hello"
-    issue = only_issue(build(files))
-    assert issue.file == "notes.txt"
+    files["run.exe"] = "MZ"
+    package, _order = h5p_package_validate(data=build(files))
+    assert package.ignored == [
+        {"file": "notes.txt", "reason": "root"},
+        {"file": "run.exe", "reason": "root"},
+    ]
 
 
 def test_blocked_library_version_is_refused(import_package):

@@ -32,15 +32,26 @@ def world(small_tree):
     people = {}
     for key in ("c1", "c2", "c3", "c4", "p1"):
         user = factories.learner(
-            t[key], username=f"learner-{key}", matricule=f"MAT-{key}", last_name=f"Nom{key}",
-            first_name="Amina", last_name_ar=f"الإدريسي{key}", first_name_ar="أمينة", job_title="Technicien",
+            t[key],
+            username=f"learner-{key}",
+            matricule=f"MAT-{key}",
+            last_name=f"Nom{key}",
+            first_name="Amina",
+            last_name_ar=f"الإدريسي{key}",
+            first_name_ar="أمينة",
+            job_title="Technicien",
         )
         enrolment = factories.enrollment(user=user, course=course, completed=True, final_score="80")
         factories.certificate(enrollment=enrolment)
         people[key] = user
     # An active learner (not completed) in c1, active today.
-    extra = factories.learner(t["c1"], username="learner-c1b", matricule="MAT-c1b", last_name="Nomc1b",
-                              job_title="Ingénieur")
+    extra = factories.learner(
+        t["c1"],
+        username="learner-c1b",
+        matricule="MAT-c1b",
+        last_name="Nomc1b",
+        job_title="Ingénieur",
+    )
     factories.enrollment(user=extra, course=course, active_days_ago=0)
     people["c1b"] = extra
     officers = {

@@ -27,12 +27,26 @@ def course(title: str | None = None) -> CoursePage:
         )
     n = next(_n)
     return parent.add_child(
-        instance=CoursePage(title=title or f"Cours {n}", slug=f"hr-cours-{n}", summary="Résumé", theme="digital-basics")
+        instance=CoursePage(
+            title=title or f"Cours {n}",
+            slug=f"hr-cours-{n}",
+            summary="Résumé",
+            theme="digital-basics",
+        )
     )
 
 
-def enrollment(*, user, course, completed=False, unit_at_completion=None, final_score=None, days_ago=10,
-               completed_days_ago=2, active_days_ago=None) -> Enrollment:
+def enrollment(
+    *,
+    user,
+    course,
+    completed=False,
+    unit_at_completion=None,
+    final_score=None,
+    days_ago=10,
+    completed_days_ago=2,
+    active_days_ago=None,
+) -> Enrollment:
     now = timezone.now()
     return Enrollment.objects.create(
         user=user,
@@ -44,15 +58,18 @@ def enrollment(*, user, course, completed=False, unit_at_completion=None, final_
         unit_at_completion=(unit_at_completion or user.unit) if completed else None,
         final_score=Decimal(final_score) if final_score is not None else None,
         progress_percent=100 if completed else 40,
-        last_activity_at=now - timedelta(days=active_days_ago if active_days_ago is not None else days_ago),
+        last_activity_at=now
+        - timedelta(days=active_days_ago if active_days_ago is not None else days_ago),
     )
 
 
-def certificate(*, enrollment: Enrollment, status="valid") -> Certificate:
+def certificate(*, enrollment: Enrollment, status="valid", valid_until=None) -> Certificate:
     n = next(_n)
     return Certificate.objects.create(
         serial=f"AC-2026-{n:06d}",
         enrollment=enrollment,
+        course_id=enrollment.course_id,
+        valid_until=valid_until,
         status=status,
         issued_at=enrollment.completed_at or timezone.now(),
         snapshot={},
@@ -64,3 +81,18 @@ def certificate(*, enrollment: Enrollment, status="valid") -> Certificate:
 
 def learner(unit, **kw):
     return base.UserFactory(unit=unit, **kw)
+
+
+def campaign(*, officer, unit, courses, launch=True, today=None, **kw):
+    """A campaign saved (and launched) through the services, as an officer would."""
+    from academy.accounts.selectors import visibility_for
+    from hr.services.campaigns import campaign_launch, campaign_save
+
+    values = {"title": "Campagne", "due_date": timezone.localdate() + timedelta(days=30)}
+    values.update(kw)
+    made = campaign_save(
+        actor=officer, visibility=visibility_for(officer), unit=unit, courses=courses, **values
+    )
+    if launch:
+        campaign_launch(campaign=made, today=today)
+    return made

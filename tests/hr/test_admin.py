@@ -25,10 +25,18 @@ def jobs(world):
     t = world["tree"]
     made = {}
     for key in ("c1", "c2", "p1", "r1", "c3", "r2"):
-        made[key] = ExportJob.objects.create(created_by=world["officers"]["national"], unit=t[key],
-                                             exporter="completions", file_name=f"export-{key}.xlsx")
-    made["national"] = ExportJob.objects.create(created_by=world["officers"]["national"], unit=None,
-                                                exporter="completions", file_name="export-national.xlsx")
+        made[key] = ExportJob.objects.create(
+            requested_by=world["officers"]["national"],
+            unit=t[key],
+            exporter="completions",
+            file_name=f"export-{key}.xlsx",
+        )
+    made["national"] = ExportJob.objects.create(
+        requested_by=world["officers"]["national"],
+        unit=None,
+        exporter="completions",
+        file_name="export-national.xlsx",
+    )
     return made
 
 
@@ -39,7 +47,11 @@ def test_admin_staff_listing_scope_matrix(client, world, level):
     response = client.get("/admin/hr_staff/")
     assert response.status_code == 200
     html = response.content.decode()
-    shown = {k for k, u in world["people"].items() if re.search(rf"[\s>]{re.escape(u.matricule)}[\s<]", html)}
+    shown = {
+        k
+        for k, u in world["people"].items()
+        if re.search(rf"[\s>]{re.escape(u.matricule)}[\s<]", html)
+    }
     assert shown == VISIBLE_STAFF[level]
     for key, user in world["people"].items():
         response = client.get(f"/admin/hr_staff/inspect/{user.pk}/")
@@ -70,8 +82,12 @@ def test_admin_import_listing_is_scoped_by_the_uploaders_scope(client, world):
     import datetime
 
     for level in LEVELS:
-        StaffImportJob.objects.create(created_by=world["officers"][level], raw=b"", file_name=f"import-{level}.csv",
-                                      effective_on=datetime.date.today())
+        StaffImportJob.objects.create(
+            requested_by=world["officers"][level],
+            raw=b"",
+            file_name=f"import-{level}.csv",
+            effective_on=datetime.date.today(),
+        )
     client.force_login(with_admin_access(world["officers"]["province"]))
     html = client.get("/admin/hr_imports/").content.decode()
     assert "import-province.csv" in html and "import-commune.csv" in html

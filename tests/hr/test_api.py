@@ -31,7 +31,9 @@ def test_api_statistics_scope_matrix(world, level):
     for key in ALL_UNITS:
         response = client.get("/api/hr/statistics/", {"unit": world["tree"][key].code})
         assert response.status_code == (200 if key in INSIDE[level] else 403), (level, key)
-    assert client.get("/api/hr/statistics/", {"unit": "national"}).status_code == (200 if level == "national" else 403)
+    assert client.get("/api/hr/statistics/", {"unit": "national"}).status_code == (
+        200 if level == "national" else 403
+    )
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -50,7 +52,12 @@ def test_api_statistics_figures_roll_up(world):
     client = token_client(world["officers"]["region"])
     rows = {r["code"]: r for r in client.get("/api/hr/statistics/").json()["results"]}
     r1 = rows[world["tree"]["r1"].code]
-    assert (r1["staff"], r1["completions"], r1["certificates"], r1["average_final_score"]) == (4, 3, 3, 80.0)
+    assert (r1["staff"], r1["completions"], r1["certificates"], r1["average_final_score"]) == (
+        4,
+        3,
+        3,
+        80.0,
+    )
     assert r1["name_ar"] == "الشرق"
     assert rows[world["tree"]["c1"].code]["enrolments"] == 2
 
@@ -61,7 +68,10 @@ def test_api_completions_arabic_and_date_filter(world):
     client = token_client(world["officers"]["national"])
     data = client.get("/api/hr/completions/").json()
     row = next(r for r in data["results"] if r["matricule"] == "MAT-c3")
-    assert row["last_name_ar"] == "الإدريسيc3" and row["unit_at_completion"] == world["tree"]["c3"].code
+    assert (
+        row["last_name_ar"] == "الإدريسيc3"
+        and row["unit_at_completion"] == world["tree"]["c3"].code
+    )
     tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
     assert client.get("/api/hr/completions/", {"date_from": tomorrow}).json()["count"] == 0
     assert client.get("/api/hr/completions/", {"date_from": "2026-13-01"}).status_code == 400
@@ -83,5 +93,31 @@ def test_api_refuses_tokens_of_non_officers_and_anonymous(world):
 
 
 def test_api_me_names_the_scope(world):
-    assert token_client(world["officers"]["province"]).get("/api/hr/me/").json()["scope"] == world["tree"]["p1"].code
-    assert token_client(base.platform_admin(username="adm")).get("/api/hr/me/").json()["scope"] == "national"
+    assert (
+        token_client(world["officers"]["province"]).get("/api/hr/me/").json()["scope"]
+        == world["tree"]["p1"].code
+    )
+    assert (
+        token_client(base.platform_admin(username="adm")).get("/api/hr/me/").json()["scope"]
+        == "national"
+    )
+
+
+def test_api_never_shows_a_moved_employees_unit_outside_the_scope(world):
+    from academy.accounts.services import user_move_unit
+
+    moved = world["people"]["c1"]
+    user_move_unit(user=moved, unit=world["tree"]["c3"])  # Berkane → Tiznit, after completing
+    client = token_client(world["officers"]["province"])
+    rows = {r["matricule"]: r for r in client.get("/api/hr/completions/").json()["results"]}
+    row = rows[moved.matricule]  # completed in the scope: still listed
+    assert row["unit_at_completion"] == world["tree"]["c1"].code
+    assert row["current_unit"] is None
+    assert world["tree"]["c3"].code not in str(rows)
+    national = {
+        r["matricule"]: r
+        for r in token_client(world["officers"]["national"])
+        .get("/api/hr/completions/")
+        .json()["results"]
+    }
+    assert national[moved.matricule]["current_unit"] == world["tree"]["c3"].code

@@ -18,7 +18,13 @@ def test_rollup_national_totals_and_children(world):
     rollup = unit_rollup(scope=scope, filters=StatsFilters())
     t = rollup.total
     # 6 learners + 4 officers are staff? officers have no unit: only the 6 learners count.
-    assert (t.staff, t.enrolled_learners, t.enrolments, t.completions, t.certificates) == (6, 6, 6, 5, 5)
+    assert (t.staff, t.enrolled_learners, t.enrolments, t.completions, t.certificates) == (
+        6,
+        6,
+        6,
+        5,
+        5,
+    )
     assert t.completion_rate == pytest.approx(83.3)
     assert t.average_score == 80.0
     by_code = {row.unit.code: row.figures for row in rollup.children}
@@ -29,10 +35,14 @@ def test_rollup_national_totals_and_children(world):
 
 def test_rollup_province_shows_own_staff_separately(world):
     officer = world["officers"]["province"]
-    rollup = unit_rollup(scope=scope_for(visibility=visibility_for(officer)), filters=StatsFilters())
+    rollup = unit_rollup(
+        scope=scope_for(visibility=visibility_for(officer)), filters=StatsFilters()
+    )
     assert [row.unit.code for row in rollup.children] == sorted(
         [world["tree"]["c1"].code, world["tree"]["c2"].code],
-        key=lambda code: {world["tree"]["c1"].code: "Berkane", world["tree"]["c2"].code: "Aklim"}[code],
+        key=lambda code: {world["tree"]["c1"].code: "Berkane", world["tree"]["c2"].code: "Aklim"}[
+            code
+        ],
     )
     assert rollup.own.staff == 1 and rollup.own.completions == 1
     assert rollup.total.staff == 4
@@ -63,7 +73,9 @@ def test_enrolled_and_active_learners_follow_the_job_title_and_leave_out_deactiv
 def test_completion_attributed_to_unit_at_completion_or_current_unit(world):
     t = world["tree"]
     mover = factories.learner(t["c3"], username="mover")
-    factories.enrollment(user=mover, course=world["course"], completed=True, unit_at_completion=t["c3"])
+    factories.enrollment(
+        user=mover, course=world["course"], completed=True, unit_at_completion=t["c3"]
+    )
     mover.unit = t["c1"]
     mover.save()
     c1 = scope_for(visibility=Visibility(everything=True), code=t["c1"].code)
@@ -77,11 +89,23 @@ def test_completion_attributed_to_unit_at_completion_or_current_unit(world):
 
 def test_filters_course_job_title_and_period(world):
     other = factories.course("Autre cours")
-    factories.enrollment(user=world["people"]["c1"], course=other, completed=True, final_score="50",
-                         days_ago=400, completed_days_ago=380)
+    factories.enrollment(
+        user=world["people"]["c1"],
+        course=other,
+        completed=True,
+        final_score="50",
+        days_ago=400,
+        completed_days_ago=380,
+    )
     everything = scope_for(visibility=Visibility(everything=True))
-    assert unit_rollup(scope=everything, filters=StatsFilters(course_id=other.pk)).total.completions == 1
-    assert unit_rollup(scope=everything, filters=StatsFilters(job_title="Ingénieur")).total.enrolments == 1
+    assert (
+        unit_rollup(scope=everything, filters=StatsFilters(course_id=other.pk)).total.completions
+        == 1
+    )
+    assert (
+        unit_rollup(scope=everything, filters=StatsFilters(job_title="Ingénieur")).total.enrolments
+        == 1
+    )
     import datetime
 
     recent = StatsFilters(date_from=datetime.date.today() - datetime.timedelta(days=60))
@@ -90,8 +114,11 @@ def test_filters_course_job_title_and_period(world):
 
 
 def test_revoked_certificates_are_not_counted(world):
-    enrolment = factories.enrollment(user=factories.learner(world["tree"]["c2"], username="rv"),
-                                     course=world["course"], completed=True)
+    enrolment = factories.enrollment(
+        user=factories.learner(world["tree"]["c2"], username="rv"),
+        course=world["course"],
+        completed=True,
+    )
     factories.certificate(enrollment=enrolment, status="revoked")
     scope = scope_for(visibility=Visibility(everything=True), code=world["tree"]["c2"].code)
     assert unit_rollup(scope=scope, filters=StatsFilters()).total.certificates == 1
@@ -104,11 +131,22 @@ def test_completion_rate_over_time_is_cumulative(world):
     assert points[-1].cumulative_enrolments == 6 and points[-1].cumulative_completions == 5
 
 
-@pytest.mark.parametrize("level, outside", [("commune", "c2"), ("commune", "p1"), ("province", "r1"),
-                                            ("province", "p2"), ("region", "r2"), ("region", "c3")])
+@pytest.mark.parametrize(
+    "level, outside",
+    [
+        ("commune", "c2"),
+        ("commune", "p1"),
+        ("province", "r1"),
+        ("province", "p2"),
+        ("region", "r2"),
+        ("region", "c3"),
+    ],
+)
 def test_scope_for_refuses_units_outside_scope(world, level, outside):
     with pytest.raises(PermissionDenied):
-        scope_for(visibility=visibility_for(world["officers"][level]), code=world["tree"][outside].code)
+        scope_for(
+            visibility=visibility_for(world["officers"][level]), code=world["tree"][outside].code
+        )
 
 
 def test_scope_for_refuses_national_to_a_regional_officer(world):
@@ -128,10 +166,14 @@ def test_snapshot_serves_the_same_figures_as_live_within_each_scope(world, setti
     live = unit_rollup(scope=scope_for(visibility=visibility_for(officer)), filters=StatsFilters())
     settings.HR_STATS_SNAPSHOT_MAX_AGE = 600
     stats_snapshot_store(attribution="completion")
-    served = unit_rollup(scope=scope_for(visibility=visibility_for(officer)), filters=StatsFilters())
+    served = unit_rollup(
+        scope=scope_for(visibility=visibility_for(officer)), filters=StatsFilters()
+    )
     assert served.as_of is not None and live.as_of is None
     assert served.total.as_dict() == live.total.as_dict()
-    assert [r.figures.as_dict() for r in served.children] == [r.figures.as_dict() for r in live.children]
+    assert [r.figures.as_dict() for r in served.children] == [
+        r.figures.as_dict() for r in live.children
+    ]
     # The national snapshot never leaks other regions into a province's figures.
     assert served.total.staff == 4
 
@@ -147,8 +189,11 @@ def test_snapshot_is_not_used_for_filters_or_when_stale(world, settings):
     stats_snapshot_store(attribution="completion")
     scope = scope_for(visibility=Visibility(everything=True))
     assert unit_rollup(scope=scope, filters=StatsFilters(job_title="Ingénieur")).as_of is None
-    factories.enrollment(user=factories.learner(world["tree"]["c4"], username="late"), course=world["course"],
-                         completed=True)
+    factories.enrollment(
+        user=factories.learner(world["tree"]["c4"], username="late"),
+        course=world["course"],
+        completed=True,
+    )
     assert unit_rollup(scope=scope, filters=StatsFilters()).total.completions == 5  # the snapshot
     later = timezone.now() + datetime.timedelta(seconds=601)
     from unittest import mock
@@ -165,4 +210,6 @@ def test_snapshot_refresh_task_stores_both_attributions(world, settings):
 
     settings.HR_STATS_SNAPSHOT_MAX_AGE = 600
     stats_snapshot_refresh_task()
-    assert cache.get("hr:stats-snapshot:v1:completion") and cache.get("hr:stats-snapshot:v1:current")
+    assert cache.get("hr:stats-snapshot:v1:completion") and cache.get(
+        "hr:stats-snapshot:v1:current"
+    )

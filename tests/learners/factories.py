@@ -26,14 +26,22 @@ QUIZ_BODY = json.dumps(
                 "draw": 0,
                 "shuffle": False,
                 "questions": [
-                    {"type": "true_false", "value": {"prompt": "Vrai ?", "feedback": "", "correct": "true"}}
+                    {
+                        "type": "true_false",
+                        "value": {"prompt": "Vrai ?", "feedback": "", "correct": "true"},
+                    }
                 ],
             },
         },
     ]
 )
 FINAL = json.dumps(
-    [{"type": "true_false", "value": {"prompt": "Question finale", "feedback": "", "correct": "true"}}]
+    [
+        {
+            "type": "true_false",
+            "value": {"prompt": "Question finale", "feedback": "", "correct": "true"},
+        }
+    ]
 )
 
 
@@ -106,7 +114,9 @@ def course_tree(
     index = 0
     for m, (required, count) in enumerate(modules):
         module = course.add_child(
-            instance=ModulePage(title=f"Module {n}.{m}", slug=f"module-{n}-{m}", is_required=required)
+            instance=ModulePage(
+                title=f"Module {n}.{m}", slug=f"module-{n}-{m}", is_required=required
+            )
         )
         tree.modules.append(module)
         for k in range(count):
@@ -141,6 +151,28 @@ def final_attempt(*, user, course: CoursePage, percent, passed=None, submitted=T
     )
 
 
+def lesson_quiz_attempt(
+    *, user, lesson: LessonPage, percent, block_id: str | None = None
+) -> QuizAttempt:
+    """A submitted practice-quiz attempt at ``lesson``'s (first) quiz block."""
+    percent = Decimal(str(percent))
+    if block_id is None:
+        block_id = next(b.id for b in lesson.body if b.block_type == "quiz")
+    now = timezone.now()
+    return QuizAttempt.objects.create(
+        user=user,
+        page=lesson,
+        block_id=block_id,
+        score=percent / 100,
+        max_score=Decimal(1),
+        percent=percent,
+        passed=percent >= 70,
+        started_at=now - timedelta(minutes=2),
+        submitted_at=now,
+        duration_seconds=120,
+    )
+
+
 def translate_tree(tree: Tree, language: str = "ar") -> dict[int, Page]:
     """Arabic copies of a course tree (same translation keys), live; {source id: copy}."""
     locale = Locale.objects.get_or_create(language_code=language)[0]
@@ -149,11 +181,20 @@ def translate_tree(tree: Tree, language: str = "ar") -> dict[int, Page]:
 
     def copy(page, under):
         specific = page.specific
-        fields = {"title": f"{page.title} ({language})", "slug": f"{page.slug}-{language}",
-                  "locale": locale, "translation_key": page.translation_key}
+        fields = {
+            "title": f"{page.title} ({language})",
+            "slug": f"{page.slug}-{language}",
+            "locale": locale,
+            "translation_key": page.translation_key,
+        }
         if isinstance(specific, CoursePage):
-            instance = CoursePage(summary="ملخص", theme=specific.theme, pass_mark=specific.pass_mark,
-                                  final_assessment=FINAL, **fields)
+            instance = CoursePage(
+                summary="ملخص",
+                theme=specific.theme,
+                pass_mark=specific.pass_mark,
+                final_assessment=FINAL,
+                **fields,
+            )
         elif isinstance(specific, ModulePage):
             instance = ModulePage(is_required=specific.is_required, **fields)
         else:

@@ -12,7 +12,10 @@ def test_admin_lists_enrolments_read_only(client, learner, tree):
     client.force_login(admin)
     response = client.get("/admin/enrolments/")
     assert response.status_code == 200
-    assert learner.username in response.content.decode() or learner.get_full_name() in response.content.decode()
+    assert (
+        learner.username in response.content.decode()
+        or learner.get_full_name() in response.content.decode()
+    )
     assert client.get("/admin/enrolments/new/").status_code in (302, 403)
 
 

@@ -128,10 +128,12 @@ def test_scored_lesson_needs_its_quiz(learner):
     lesson = tree.lessons[0]
     services.lesson_visit_record(user=learner, lesson=lesson)
     assert LessonProgress.objects.get().status == LessonProgress.Status.IN_PROGRESS
+    factories.lesson_quiz_attempt(user=learner, lesson=lesson, percent=50)
     services.lesson_progress_record_score(
         user=learner, lesson=lesson, score_scaled=0.5, success=False, completed=True, source="quiz"
     )
     progress = LessonProgress.objects.get()
+    # the default rule ("every activity completed"): a submitted quiz completes it
     assert progress.status == LessonProgress.Status.COMPLETED
     assert progress.best_score == Decimal("50.00")
     services.lesson_progress_record_score(
@@ -141,7 +143,9 @@ def test_scored_lesson_needs_its_quiz(learner):
     assert Enrollment.objects.get().status == Enrollment.Status.COMPLETED
 
 
-def test_evaluate_is_idempotent_and_queues_followups_once(learner, django_capture_on_commit_callbacks):
+def test_evaluate_is_idempotent_and_queues_followups_once(
+    learner, django_capture_on_commit_callbacks
+):
     tree = factories.course_tree(modules=((True, 1),), final=False, awards_certificate=True)
     with mock.patch("learners.services.completion._queue_completion_followups") as followups:
         services.lesson_visit_record(user=learner, lesson=tree.lessons[0])
@@ -155,25 +159,31 @@ def test_evaluate_is_idempotent_and_queues_followups_once(learner, django_captur
     assert Statement.objects.filter(verb=VERBS["completed"]).count() == 1
 
 
-def test_completion_queues_certificate_after_commit(learner, django_capture_on_commit_callbacks):
+def test_completion_sends_enrollment_completed_once_after_commit(
+    learner, django_capture_on_commit_callbacks
+):
+    from learners.signals import enrollment_completed
+
     tree = factories.course_tree(modules=((True, 1),), final=False, awards_certificate=True)
-    fake_task = mock.Mock()
-    fake_module = mock.Mock(certificate_issue_task=fake_task)
-    with mock.patch.dict("sys.modules", {"certificates.tasks": fake_module}):
+    sent = []
+
+    def receiver(sender, enrollment, course, **kwargs):
+        sent.append((enrollment.pk, course.pk))
+
+    enrollment_completed.connect(receiver, weak=False, dispatch_uid="test-completed")
+    try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.lesson_visit_record(user=learner, lesson=tree.lessons[0])
-    enrollment = Enrollment.objects.get(user=learner)
-    fake_task.delay_on_commit.assert_called_once_with(enrollment.pk)
-    assert callbacks  # the congratulations e-mail waits for the commit
-
-
-def test_no_certificate_when_course_awards_none(learner):
-    tree = factories.course_tree(modules=((True, 1),), final=False, awards_certificate=False)
-    fake_task = mock.Mock()
-    with mock.patch.dict("sys.modules", {"certificates.tasks": mock.Mock(certificate_issue_task=fake_task)}):
-        services.lesson_visit_record(user=learner, lesson=tree.lessons[0])
-    assert Enrollment.objects.get(user=learner).status == Enrollment.Status.COMPLETED
-    fake_task.delay_on_commit.assert_not_called()
+        assert sent == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+        enrollment = Enrollment.objects.get(user=learner)
+        assert sent == [(enrollment.pk, tree.course.pk)]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.course_completion_evaluate(enrollment=enrollment) is True
+        assert len(sent) == 1  # completed already: not sent again
+    finally:
+        enrollment_completed.disconnect(dispatch_uid="test-completed")
 
 
 def test_unit_at_completion_kept_after_the_learner_moves(learner, small_tree, tree):

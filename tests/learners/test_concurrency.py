@@ -71,7 +71,9 @@ def setup(production_services):
 
 def test_double_click_enrolment_creates_one_enrollment(setup):
     user, tree = setup
-    results = run_concurrently(lambda i: services.enrollment_create(learner=user, course=tree.course).pk)
+    results = run_concurrently(
+        lambda i: services.enrollment_create(learner=user, course=tree.course).pk
+    )
     assert len(set(results)) == 1
     assert Enrollment.objects.filter(user=user).count() == 1
     assert Statement.objects.filter(user=user, verb=VERBS["registered"]).count() == 1
@@ -84,7 +86,12 @@ def test_concurrent_scores_keep_the_best_one(setup):
     scores = [Decimal(i + 1) / 10 for i in range(THREADS)]
     run_concurrently(
         lambda i: services.lesson_progress_record_score(
-            user=user, lesson=lesson, score_scaled=scores[i], success=False, completed=False, source="quiz"
+            user=user,
+            lesson=lesson,
+            score_scaled=scores[i],
+            success=False,
+            completed=False,
+            source="quiz",
         )
     )
     progress = LessonProgress.objects.get(enrollment__user=user, lesson=lesson)
@@ -132,7 +139,9 @@ def test_concurrent_evaluations_record_one_completion(setup):
         )
     factories.final_attempt(user=user, course=tree.course, percent=95)
     with mock.patch("learners.services.completion._queue_completion_followups") as followups:
-        results = run_concurrently(lambda i: services.course_completion_evaluate(enrollment=enrollment))
+        results = run_concurrently(
+            lambda i: services.course_completion_evaluate(enrollment=enrollment)
+        )
     assert all(results)
     assert followups.call_count == 1
     assert Statement.objects.filter(user=user, verb=VERBS["completed"]).count() == 1
@@ -147,7 +156,9 @@ def test_same_statement_posted_concurrently_is_stored_once(setup):
         "result": {"score": {"scaled": 0.5}},
     }
     results = run_concurrently(
-        lambda i: services.statements_record(user=user, statements=[dict(statement)])[0].statement_id
+        lambda i: (
+            services.statements_record(user=user, statements=[dict(statement)])[0].statement_id
+        )
     )
     assert len(set(results)) == 1
     assert Statement.objects.filter(statement_id=statement["id"]).count() == 1
@@ -168,3 +179,58 @@ def test_batches_posted_concurrently_lose_nothing(setup):
     ]
     run_concurrently(lambda i: services.statements_record(user=user, statements=batches[i]))
     assert Statement.objects.filter(user=user).count() == THREADS * 50
+
+
+def test_enrolment_stays_writable_while_its_email_is_sent(setup, monkeypatch):
+    """A slow mail server does not hold the enrolment row: the learner's own writes
+    (a heartbeat, a completion) go on meanwhile."""
+    import django.db
+
+    from learners import tasks
+
+    user, tree = setup
+    # The confirmation is sent below, by hand, through the slow mail server. Left to the
+    # eager task that enrolling queues on commit (at once: this test runs in autocommit),
+    # it would be sent and logged before the thread below starts, and that thread would
+    # then find the notice taken and never reach the mail server.
+    queued = mock.Mock()
+    monkeypatch.setattr(tasks, "send_enrollment_confirmation", queued)
+    enrollment = services.enrollment_create(learner=user, course=tree.course)
+    queued.delay_on_commit.assert_called_once_with(enrollment.pk)
+    # ``reached`` is set when the thread reaches the mail server or ends without reaching
+    # it: the test goes on at that moment, whatever the machine's speed.
+    sending, reached, release = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_send(*args, **kwargs):
+        sending.set()
+        reached.set()
+        release.wait()
+        return 1
+
+    monkeypatch.setattr("learners.services.notifications.send_mail", slow_send)
+    errors = []
+
+    def send():
+        try:
+            services.notification_send(enrollment_id=enrollment.pk, kind="enrolled")
+        except Exception as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+        finally:
+            reached.set()
+            connection.close()
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    try:
+        reached.wait()
+        assert sending.is_set(), f"the mail server was never reached: {errors}"
+        try:
+            with django.db.transaction.atomic():
+                Enrollment.objects.select_for_update(nowait=True).filter(pk=enrollment.pk).exists()
+        except django.db.OperationalError:
+            pytest.fail("the enrolment row stays locked while its e-mail is sent")
+    finally:
+        release.set()
+        thread.join()
+    assert not errors, errors
+    assert enrollment.notifications.get(kind="enrolled").sent_at is not None

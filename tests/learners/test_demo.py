@@ -25,9 +25,14 @@ def test_demo_progress_completes_courses_through_the_services(demo_courses):
         ("learner.aklim", "competences-numeriques"),
     }
     for enrollment in completed:
-        assert enrollment.final_score is not None and enrollment.final_score >= enrollment.course.pass_mark
+        assert (
+            enrollment.final_score is not None
+            and enrollment.final_score >= enrollment.course.pass_mark
+        )
         assert enrollment.unit_at_completion_id is not None
-    active = Enrollment.objects.get(user__username="learner.berkane", course__slug="administration-numerique")
+    active = Enrollment.objects.get(
+        user__username="learner.berkane", course__slug="administration-numerique"
+    )
     assert 0 < active.progress_percent < 100
     assert LessonProgress.objects.filter(time_spent_seconds__gt=0).exists()
 
@@ -37,4 +42,8 @@ def test_demo_progress_is_idempotent(demo_courses):
     counts = (Enrollment.objects.count(), LessonProgress.objects.count(), Statement.objects.count())
     summary = demo_progress_install()
     assert summary["enrolled"] == 0
-    assert (Enrollment.objects.count(), LessonProgress.objects.count(), Statement.objects.count()) == counts
+    assert (
+        Enrollment.objects.count(),
+        LessonProgress.objects.count(),
+        Statement.objects.count(),
+    ) == counts

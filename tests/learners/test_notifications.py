@@ -18,7 +18,9 @@ def _age(enrollment, days):
     Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=past, enrolled_at=past)
 
 
-def test_enrolment_confirmation_in_the_learners_language(learner, django_capture_on_commit_callbacks):
+def test_enrolment_confirmation_in_the_learners_language(
+    learner, django_capture_on_commit_callbacks
+):
     learner.preferred_language = "ar"
     learner.save()
     tree = factories.course_tree(title="Cours confirmé")
@@ -83,7 +85,10 @@ def test_reminders_stop_after_completion(learner):
     assert tasks.send_inactivity_reminders() == 0
     assert services.inactivity_reminders_send(now=timezone.now() + timedelta(days=60)) == 0
     # even a reminder queued earlier for this enrolment is not sent any more
-    assert services.notification_send(enrollment_id=enrollment.pk, kind="reminder", period_key="x") is False
+    assert (
+        services.notification_send(enrollment_id=enrollment.pk, kind="reminder", period_key="x")
+        is False
+    )
     assert mail.outbox == []
 
 
@@ -122,3 +127,47 @@ def test_failed_send_leaves_no_log_so_a_retry_can_send(learner, tree, monkeypatc
     assert not Notification.objects.exists()
     monkeypatch.undo()
     assert tasks.send_enrollment_confirmation(enrollment.pk) is True
+
+
+def test_email_is_sent_after_the_enrolment_lock_is_released(learner, tree, monkeypatch):
+    """The e-mail goes out with no transaction open (no row lock held on the enrolment)."""
+    from django.db import connection
+
+    enrollment = services.enrollment_create(learner=learner, course=tree.course)
+    depth = len(connection.atomic_blocks)
+    open_blocks = []
+    real = notifications_module().send_mail
+
+    def spy(*args, **kwargs):
+        open_blocks.append(len(connection.atomic_blocks) - depth)
+        assert Notification.objects.filter(enrollment=enrollment, sent_at__isnull=True).exists()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("learners.services.notifications.send_mail", spy)
+    assert tasks.send_enrollment_confirmation(enrollment.pk) is True
+    assert open_blocks == [0]
+    assert Notification.objects.get(enrollment=enrollment).sent_at is not None
+    assert tasks.send_enrollment_confirmation(enrollment.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout(learner, tree):
+    enrollment = services.enrollment_create(learner=learner, course=tree.course)
+    claimed = timezone.now() - timedelta(minutes=2)
+    note = Notification.objects.create(
+        enrollment=enrollment, kind="enrolled", language="fr", created_at=claimed
+    )
+    # another delivery may still be sending it: not taken yet
+    assert tasks.send_enrollment_confirmation(enrollment.pk) is False
+    assert mail.outbox == []
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert tasks.send_enrollment_confirmation(enrollment.pk) is True
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().sent_at is not None
+    assert tasks.send_enrollment_confirmation(enrollment.pk) is False
+
+
+def notifications_module():
+    from learners.services import notifications
+
+    return notifications

@@ -32,7 +32,9 @@ def test_heartbeats_accumulate_time_while_active(learner, tree):
     t0 = timezone.now()
     services.lesson_visit_record(user=learner, lesson=lesson, now=t0)
     for i in range(1, 5):
-        services.lesson_heartbeat_record(user=learner, lesson=lesson, seconds=30, now=t0 + timedelta(seconds=30 * i))
+        services.lesson_heartbeat_record(
+            user=learner, lesson=lesson, seconds=30, now=t0 + timedelta(seconds=30 * i)
+        )
     assert LessonProgress.objects.get().time_spent_seconds == 120
 
 
@@ -41,7 +43,9 @@ def test_idle_tab_does_not_accumulate_hours(learner, tree):
     t0 = timezone.now()
     services.lesson_visit_record(user=learner, lesson=lesson, now=t0)
     # the browser claims 3 hours after 3 hours of silence
-    services.lesson_heartbeat_record(user=learner, lesson=lesson, seconds=3 * 3600, now=t0 + timedelta(hours=3))
+    services.lesson_heartbeat_record(
+        user=learner, lesson=lesson, seconds=3 * 3600, now=t0 + timedelta(hours=3)
+    )
     assert LessonProgress.objects.get().time_spent_seconds == heartbeat_max_seconds()
 
 
@@ -59,7 +63,9 @@ def test_heartbeat_cannot_claim_more_than_wall_time(learner, tree):
     lesson = tree.lessons[0]
     t0 = timezone.now()
     services.lesson_visit_record(user=learner, lesson=lesson, now=t0)
-    services.lesson_heartbeat_record(user=learner, lesson=lesson, seconds=59, now=t0 + timedelta(seconds=5))
+    services.lesson_heartbeat_record(
+        user=learner, lesson=lesson, seconds=59, now=t0 + timedelta(seconds=5)
+    )
     assert LessonProgress.objects.get().time_spent_seconds == 5
 
 
@@ -67,7 +73,9 @@ def test_negative_heartbeat_is_ignored(learner, tree):
     lesson = tree.lessons[0]
     t0 = timezone.now()
     services.lesson_visit_record(user=learner, lesson=lesson, now=t0)
-    services.lesson_heartbeat_record(user=learner, lesson=lesson, seconds=-500, now=t0 + timedelta(seconds=30))
+    services.lesson_heartbeat_record(
+        user=learner, lesson=lesson, seconds=-500, now=t0 + timedelta(seconds=30)
+    )
     assert LessonProgress.objects.get().time_spent_seconds == 0
 
 
@@ -90,11 +98,17 @@ def test_course_outline_shows_each_module_percent_in_both_languages(client, lear
     from tests.learners import factories
 
     copies = factories.translate_tree(tree)
-    services.lesson_visit_record(user=learner, lesson=tree.lessons[0])  # 1 of the 2 lessons of module 1
+    services.lesson_visit_record(
+        user=learner, lesson=tree.lessons[0]
+    )  # 1 of the 2 lessons of module 1
     client.force_login(learner)
     html = client.get(tree.course.url).content.decode()
-    outline = html[html.index('class="course-outline"'):]
-    assert outline.count('<span class="meta">50 % terminé</span>') == 1  # module 1: 1 of 2 lessons
-    assert outline.count('<span class="meta">0 % terminé</span>') == 1  # module 2 (optional): none
+    outline = html[html.index('class="course-outline"') :]
+    assert (
+        outline.count('<span class="meta">50\u00a0% terminé</span>') == 1
+    )  # module 1: 1 of 2 lessons
+    assert (
+        outline.count('<span class="meta">0\u00a0% terminé</span>') == 1
+    )  # module 2 (optional): none
     html_ar = client.get(copies[tree.course.pk].url).content.decode()
-    assert "أُنجز 50%" in html_ar[html_ar.index('class="course-outline"'):]
+    assert "أُنجز 50%" in html_ar[html_ar.index('class="course-outline"') :]

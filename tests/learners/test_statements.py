@@ -18,12 +18,23 @@ URL = "/api/xapi/statements"
 def statement(**overrides):
     data = {
         "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "mbox": "mailto:someone.else@example.org", "name": "Forged"},
+        "actor": {
+            "objectType": "Agent",
+            "mbox": "mailto:someone.else@example.org",
+            "name": "Forged",
+        },
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
-        "object": {"objectType": "Activity", "id": "https://example.org/activities/q1",
-                   "definition": {"name": {"fr": "Question 1"}}},
-        "result": {"score": {"raw": 3, "min": 0, "max": 4, "scaled": 0.75}, "success": True,
-                   "completion": True, "duration": "PT1M3.5S"},
+        "object": {
+            "objectType": "Activity",
+            "id": "https://example.org/activities/q1",
+            "definition": {"name": {"fr": "Question 1"}},
+        },
+        "result": {
+            "score": {"raw": 3, "min": 0, "max": 4, "scaled": 0.75},
+            "success": True,
+            "completion": True,
+            "duration": "PT1M3.5S",
+        },
         "timestamp": "2026-11-22T10:00:00Z",
     }
     data.update(overrides)
@@ -54,7 +65,9 @@ def test_record_forces_actor_to_the_signed_in_user(user):
 def test_same_id_same_content_is_a_noop(user):
     s = statement()
     first = services.statements_record(user=user, statements=[s])
-    again = services.statements_record(user=user, statements=[dict(s, timestamp="2026-11-22T11:00:00+01:00")])
+    again = services.statements_record(
+        user=user, statements=[dict(s, timestamp="2026-11-22T11:00:00+01:00")]
+    )
     assert first[0].pk == again[0].pk
     assert Statement.objects.count() == 1
 
@@ -145,7 +158,9 @@ def test_api_forged_actor_is_replaced(client, user):
 
 
 def test_api_malformed_statement_gives_400_with_reason(client):
-    response = client.post(URL, [statement(), statement(result={"score": {"scaled": 2}})], format="json")
+    response = client.post(
+        URL, [statement(), statement(result={"score": {"scaled": 2}})], format="json"
+    )
     assert response.status_code == 400
     assert "statement 1" in response.json()["error"]
     assert "result.score.scaled" in response.json()["error"]
@@ -163,7 +178,9 @@ def test_api_post_is_idempotent_and_conflict_is_409(client):
     assert client.post(URL, s, format="json").status_code == 200
     assert client.post(URL, s, format="json").status_code == 200
     assert Statement.objects.count() == 1
-    response = client.post(URL, dict(s, verb={"id": "http://adlnet.gov/expapi/verbs/failed"}), format="json")
+    response = client.post(
+        URL, dict(s, verb={"id": "http://adlnet.gov/expapi/verbs/failed"}), format="json"
+    )
     assert response.status_code == 409
 
 
@@ -186,30 +203,48 @@ def test_api_requires_authentication(db):
     assert not Statement.objects.exists()
 
 
-def test_api_refuses_h5p_activity_the_user_may_not_access(client, monkeypatch):
-    def refuse(*, user, object_id):
-        raise PermissionDenied("no")
+class _Handler:
+    """A statement handler (``academy.core.statements``) owning every foreign object."""
 
-    monkeypatch.setattr("courses.h5p.services.h5p_activity_for_object_id", refuse)
+    def __init__(self, *, refuse=False):
+        self.refuse, self.recorded = refuse, []
+
+    def resolve(self, *, user, object_id):
+        if self.refuse:
+            raise PermissionDenied("no")
+        return object_id
+
+    def record(self, *, user, target, statement):
+        self.recorded.append(statement["id"])
+
+
+@pytest.fixture
+def handler(monkeypatch):
+    """Replaces the registered handlers (H5P's) with one fake: these tests prove the
+    learners side of the contract."""
+    from academy.core import statements as registry
+
+    def install(**kw):
+        fake = _Handler(**kw)
+        monkeypatch.setattr(registry, "_handlers", {"fake": fake})
+        return fake
+
+    return install
+
+
+def test_api_refuses_an_object_its_handler_refuses(client, handler):
+    handler(refuse=True)
     response = client.post(URL, statement(), format="json")
     assert response.status_code == 403
     assert not Statement.objects.exists()
 
 
-def test_h5p_statements_are_passed_to_h5p_result_record_once(client, monkeypatch):
-    activity = object()
-    calls = []
-    monkeypatch.setattr(
-        "courses.h5p.services.h5p_activity_for_object_id", lambda *, user, object_id: activity
-    )
-    monkeypatch.setattr(
-        "courses.h5p.services.h5p_result_record",
-        lambda *, user, activity, statement: calls.append(statement["id"]),
-    )
+def test_statements_about_a_handled_object_are_recorded_by_its_handler_once(client, handler):
+    fake = handler()
     s = statement()
     client.post(URL, s, format="json")
     client.post(URL, s, format="json")
-    assert calls == [s["id"]]
+    assert fake.recorded == [s["id"]]
 
 
 def test_api_body_size_of_batches_is_limited(client):

@@ -9,9 +9,11 @@ adds an RFC 3161 timestamp (PAdES B-T); without it the signature is PAdES B-B.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 
@@ -57,6 +59,22 @@ def _cached_key_signer_class():
             return super().sign_raw(data, digest_algorithm)
 
     return CachedKeySigner
+
+
+def _outside_event_loop(function, /, *args, **kwargs):
+    """Call one of pyHanko's synchronous entry points from any thread.
+
+    ``sign_pdf`` and ``validate_pdf_signature`` drive their coroutines with
+    ``asyncio.run``, which refuses to start when the calling thread already runs an event
+    loop (an ASGI view, a Playwright-driven demo seed, a notebook). There the call runs in
+    a short-lived thread of its own; everywhere else it runs in place.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 class PyHankoBackend(SigningBackend):
@@ -191,7 +209,8 @@ class PyHankoBackend(SigningBackend):
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         out = io.BytesIO()
         try:
-            signers.sign_pdf(
+            _outside_event_loop(
+                signers.sign_pdf,
                 writer,
                 meta,
                 signer=self.signer,
@@ -221,7 +240,9 @@ class PyHankoBackend(SigningBackend):
         context = ValidationContext(trust_roots=self.trust_roots(), allow_fetching=False)
         problems = []
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            status = _outside_event_loop(
+                validate_pdf_signature, sig, signer_validation_context=context
+            )
         except Exception as exc:  # a mangled CMS blob, a broken byte range, ...
             return SignatureCheck(present=True, problems=[f"signature unreadable: {exc}"])
         from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -26,6 +26,9 @@ SVG_DANGER_RE = re.compile(
     re.IGNORECASE,
 )
 IGNORED_PREFIXES = ("__MACOSX/",)
+# Each part of a member's path becomes a file or folder name in the storage (255 bytes on
+# most file systems; a library folder also gets a version suffix).
+MAX_NAME_PART_BYTES = 200
 
 
 def check_entries(zf: zipfile.ZipFile, conf: dict, issues: list[Issue]) -> list[zipfile.ZipInfo]:
@@ -38,6 +41,11 @@ def check_entries(zf: zipfile.ZipFile, conf: dict, issues: list[Issue]) -> list[
     for info in infos:
         name = info.filename
         if name.startswith(IGNORED_PREFIXES):
+            continue
+        if not name or any(len(p.encode()) > MAX_NAME_PART_BYTES for p in name.split("/")):
+            issues.append(
+                Issue(name, "", _("names in the archive may not be empty or over 200 bytes long"))
+            )
             continue
         if name.startswith("/") or "\\" in name or re.match(r"^[A-Za-z]:", name):
             issues.append(Issue(name, "", _("absolute or Windows-style paths are not allowed")))

@@ -8,15 +8,23 @@ ready (or failed with its errors).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
+import re
 import uuid as uuid_mod
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from academy.core.antivirus import UploadRefused, upload_check
 
 from ..models import H5PActivity, H5PLibrary, H5PPackage
 from ..selectors import h5p_settings
@@ -76,12 +84,87 @@ def _read_upload(file) -> tuple[bytes, str]:
     return data, name.rsplit("/", 1)[-1]
 
 
-def h5p_package_import(*, file, title: str | None = None, uploaded_by=None) -> H5PPackage:
+def may_install_libraries(user) -> bool:
+    """Installing a new library (new JavaScript that runs for every learner) is a platform
+    administrator's right, as in Moodle; trainers use the libraries already installed.
+    ``None`` is the server itself (management commands, the demo builder)."""
+    if user is None:
+        return True
+    return bool(user.is_active and (user.is_superuser or user.has_perm("h5p.add_h5plibrary")))
+
+
+def _new_libraries(package: ValidatedPackage, order: list[LibraryRef], store) -> list[str]:
+    """Libraries the package would add to the store or upgrade (labels, sorted)."""
+    found = []
+    for ref in order:
+        packaged = package.libraries.get(ref)
+        if packaged is None:
+            continue
+        existing = store.get(ref)
+        if existing is None or (
+            existing.allow_patch_upgrade and packaged.patch > existing.patch_version
+        ):
+            found.append(f"{ref.machine_name} {ref.major}.{ref.minor}.{packaged.patch}")
+    return sorted(found)
+
+
+def _file_report(package: ValidatedPackage) -> dict:
+    """The files the import did not take, kept as codes: the report is worded when read, in
+    the reader's language (``selectors.h5p_import_report_lines``)."""
+    return {"left_out": list(package.left_out), "ignored": list(package.ignored)}
+
+
+HUB_PLACEHOLDER_TITLE = re.compile(r"^\s*(hub download\b.*)?$", re.IGNORECASE)
+
+
+def package_title(h5p_title: str, source_name: str) -> str:
+    """The package's title: h5p.json's, unless it is empty or the placeholder the H5P Hub
+    gives its downloads ("Hub Download …"); then the file's name, made readable."""
+    if not HUB_PLACEHOLDER_TITLE.match(h5p_title or ""):
+        return h5p_title.strip()
+    stem = source_name.rsplit(".", 1)[0] if "." in source_name else source_name
+    words = re.sub(r"[-_.]+", " ", stem).strip()
+    return (words[:1].upper() + words[1:]) if words else (h5p_title or "").strip()
+
+
+def package_language(h5p_language: str, chosen: str | None) -> str:
+    """The language chosen at upload, else h5p.json's unless it is "und" (undetermined, as
+    the Hub exports), else the trainer's current language."""
+    if chosen:
+        return chosen
+    if h5p_language and h5p_language.lower() != "und":
+        return h5p_language
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def h5p_package_import(
+    *, file, title: str | None = None, uploaded_by=None, language: str | None = None
+) -> H5PPackage:
     """Validates an uploaded .h5p (file object or bytes) and records it as a pending package.
 
-    Raises ``H5PValidationError`` (nothing stored) when the package breaks any rule."""
+    A package that brings a new library (or a new version of one) from someone who may not
+    install libraries is kept ``held`` (nothing extracted) until an administrator approves
+    it. The same file uploaded again returns the package it made (``reused`` set on it). Raises ``H5PValidationError`` (nothing stored) when the package breaks any rule or the
+    antivirus refuses the file (``academy.core.antivirus``)."""
     data, source_name = _read_upload(file)
-    package, _order = h5p_package_validate(data=data)
+    try:
+        upload_check(data=data, name=source_name)  # before anything is read or stored
+    except UploadRefused as exc:
+        raise H5PValidationError([Issue(source_name, "", exc.message)]) from exc
+    package, order = h5p_package_validate(data=data)  # today's rules, even for a known file
+    digest = hashlib.sha256(data).hexdigest()
+    same = (
+        H5PPackage.objects.filter(sha256=digest)
+        .exclude(status=H5PPackage.Status.FAILED)
+        .order_by("pk")
+        .first()
+    )
+    if same is not None:
+        # The same file again: the existing package is reused, nothing is stored twice.
+        same.reused = True
+        return same
+    new = _new_libraries(package, order, _store_index())
+    held = bool(new) and not may_install_libraries(uploaded_by)
     storage = private_storage()
     pkg_uuid = uuid_mod.uuid4()
     saved_path = None
@@ -90,18 +173,22 @@ def h5p_package_import(*, file, title: str | None = None, uploaded_by=None) -> H
             saved_path = storage.save(f"{UPLOADS_DIR}/{pkg_uuid}.h5p", ContentFile(data))
             record = H5PPackage.objects.create(
                 uuid=pkg_uuid,
-                title=(title or package.title).strip()[:255],
+                title=(title or package_title(package.title, source_name)).strip()[:255],
                 main_library=package.main_library,
-                language=package.language,
+                language=package_language(package.language, language)[:16],
+                sha256=digest,
                 source_name=source_name[:255],
                 source_path=saved_path,
                 h5p_json=package.h5p_json,
                 uploaded_by=uploaded_by,
-                status=H5PPackage.Status.PENDING,
+                new_libraries=new,
+                import_report=_file_report(package),
+                status=H5PPackage.Status.HELD if held else H5PPackage.Status.PENDING,
             )
-            from ..tasks import h5p_package_extract_task
+            if not held:
+                from ..tasks import h5p_package_extract_task
 
-            h5p_package_extract_task.delay_on_commit(record.pk)
+                h5p_package_extract_task.delay_on_commit(record.pk)
     except Exception:
         if saved_path:
             storage.delete(saved_path)
@@ -192,7 +279,17 @@ def h5p_package_extract(*, package_id: int) -> H5PPackage:
             list(H5PLibrary.objects.select_for_update().all())
             package, order = h5p_package_validate(data=data)
             store = _store_index()
-            report = {"added": [], "reused": [], "upgraded": []}
+            new = _new_libraries(package, order, store)
+            if (
+                new
+                and record.libraries_approved_by_id is None
+                and not may_install_libraries(record.uploaded_by)
+            ):
+                record.status = H5PPackage.Status.HELD
+                record.new_libraries = new
+                record.save(update_fields=["status", "new_libraries", "updated_at"])
+                return record
+            report = {"added": [], "reused": [], "upgraded": [], **_file_report(package)}
             used = []
             for ref in order:
                 existing = store.get(ref)
@@ -237,6 +334,24 @@ def h5p_package_extract(*, package_id: int) -> H5PPackage:
     return record
 
 
+def h5p_package_approve_libraries(*, package: H5PPackage, user) -> H5PPackage:
+    """An administrator approves the new libraries of a held package: it is extracted."""
+    if not may_install_libraries(user) or user is None:
+        raise PermissionDenied(_("Only a platform administrator may install new H5P libraries."))
+    with transaction.atomic():
+        package = H5PPackage.objects.select_for_update().get(pk=package.pk)
+        if package.status != H5PPackage.Status.HELD:
+            return package
+        package.libraries_approved_by = user
+        package.libraries_approved_at = timezone.now()
+        package.status = H5PPackage.Status.PENDING
+        package.save()
+        from ..tasks import h5p_package_extract_task
+
+        h5p_package_extract_task.delay_on_commit(package.pk)
+    return package
+
+
 def _cleanup(storage, prefixes):
     for prefix in prefixes:
         _delete_tree(storage, prefix)
@@ -277,4 +392,19 @@ def h5p_activity_create(*, key: str, title: str, package: H5PPackage, language: 
     activity, _created = H5PActivity.objects.update_or_create(
         key=key, defaults={"title": title, "package": package, "language": language}
     )
+    return activity
+
+
+def h5p_activity_replace_package(*, activity: H5PActivity, package: H5PPackage) -> H5PActivity:
+    """Plays a new version of the activity's content: learners' results stay (they belong
+    to the activity); saved resume states are dropped, as they describe the old content."""
+    if package.status != H5PPackage.Status.READY:
+        raise ValueError(_("Only a package that is ready can replace an activity's content."))
+    with transaction.atomic():
+        activity = H5PActivity.objects.select_for_update().get(pk=activity.pk)
+        if activity.package_id == package.pk:
+            return activity
+        activity.package = package
+        activity.save(update_fields=["package"])
+        activity.user_data.all().delete()
     return activity

@@ -1,8 +1,9 @@
 """H5P results (client-reported scores) and resume state.
 
-The learners app owns the xAPI statements endpoint; for statements whose object is an
-H5P activity it calls ``h5p_activity_for_object_id`` (access check) and
-``h5p_result_record`` (result row + lesson progress).
+The learners app owns the xAPI statements endpoint; this app registers a statement
+handler there (``academy.core.statements``, in ``H5PConfig.ready``) for the objects that
+are H5P activities: ``h5p_activity_for_object_id`` (access check) and
+``h5p_result_record`` (result row, then ``courses.signals.h5p_result_recorded``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access import activity_playable_in_lesson, lesson_for_id
-from ..models import H5PActivity, H5PContentUserData, H5PResult
+from ..access import activity_playable_in_lesson, lesson_activity_ids, lesson_for_id
+from ..models import H5PActivity, H5PContentUserData, H5PPlay, H5PResult
 from ..selectors import h5p_settings
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,55 @@ def h5p_activity_for_object_id(*, user, object_id: str) -> H5PActivity:
         raise PermissionDenied(_("You may not access this activity."))
     activity.played_in_lesson_id = lesson_id or None
     return activity
+
+
+def h5p_play_record(*, user, activity: H5PActivity, lesson_id: int) -> H5PPlay | None:
+    """Notes that the player was served to ``user`` in the lesson (evidence for results)."""
+    if not getattr(user, "is_authenticated", False) or not lesson_id:
+        return None
+    now = timezone.now()
+    updated = H5PPlay.objects.filter(user=user, activity=activity, lesson_id=lesson_id).update(
+        last_served_at=now
+    )
+    if updated:
+        return None
+    try:
+        with transaction.atomic():
+            return H5PPlay.objects.create(
+                user=user,
+                activity=activity,
+                lesson_id=lesson_id,
+                first_served_at=now,
+                last_served_at=now,
+            )
+    except IntegrityError:  # served twice at once: the other request recorded it
+        return None
+
+
+def _enrolled(*, user, lesson) -> bool:
+    """Enrolled (already: results never enrol anyone) in the course of the lesson."""
+    from courses.participation import course_participant
+    from courses.selectors import lesson_course, page_canonical
+
+    course = lesson_course(lesson=page_canonical(lesson.specific))
+    return course is not None and course_participant(user=user, course=course)
+
+
+def h5p_result_counts(*, user, activity: H5PActivity, lesson, now=None) -> bool:
+    """The server's rules for an H5P result: a live lesson that embeds the activity, a learner
+    enrolled in its course, and the player served to that learner in that lesson (time spent
+    > 0). Anything else (previews, forged statements) is not learning."""
+    if lesson is None or not lesson.live:
+        return False
+    if activity.pk not in lesson_activity_ids(lesson):
+        return False
+    if not _enrolled(user=user, lesson=lesson):
+        return False
+    play = H5PPlay.objects.filter(user=user, activity=activity, lesson=lesson).first()
+    if play is None:
+        return False
+    elapsed = ((now or timezone.now()) - play.first_served_at).total_seconds()
+    return elapsed >= max(h5p_settings()["MIN_SECONDS_BEFORE_RESULT"], 0) and elapsed > 0
 
 
 def _decimal(value):
@@ -110,12 +161,14 @@ def h5p_result_record(*, user, activity: H5PActivity, statement: dict) -> H5PRes
         parsed = _parse_object_id(object_id)
         lesson_id = parsed[0] if parsed else None
     lesson = lesson_for_id(lesson_id) if lesson_id else None
+    if not h5p_result_counts(user=user, activity=activity, lesson=lesson):
+        return None
 
     with transaction.atomic():
         if statement_id is not None:
             existing = H5PResult.objects.filter(statement_id=statement_id).first()
             if existing is not None:
-                return existing
+                return existing if existing.user_id == user.pk else None
         row = H5PResult.objects.create(
             user=user,
             activity=activity,
@@ -136,18 +189,18 @@ def h5p_result_record(*, user, activity: H5PActivity, statement: dict) -> H5PRes
 
 
 def _progress_record(*, user, lesson, row: H5PResult) -> None:
-    try:
-        from learners.services import lesson_progress_record_score
-    except ImportError:
-        logger.warning("learners.services.lesson_progress_record_score is not available yet")
-        return
-    lesson_progress_record_score(
+    """Announces the counted result (``courses.signals.h5p_result_recorded``) inside the
+    recording transaction; a receiver's failure rolls the result back."""
+    from courses.signals import h5p_result_recorded
+
+    h5p_result_recorded.send(
+        sender=H5PResult,
         user=user,
         lesson=lesson.specific,
+        result=row,
         score_scaled=row.score_scaled,
         success=row.success,
         completed=bool(row.completion),
-        source="h5p",
     )
 
 

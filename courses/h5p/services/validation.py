@@ -38,8 +38,14 @@ __all__ = [
 ]
 
 MACHINE_NAME_RE = re.compile(r"^[\w.-]{1,127}$")
-LIBRARY_FOLDER_RE = re.compile(r"^(?P<name>[\w.-]+)-(?P<major>\d+)\.(?P<minor>\d+)$")
+LIBRARY_FOLDER_RE = re.compile(
+    r"^(?P<name>[\w.-]{1,127})-(?P<major>[0-9]{1,9})\.(?P<minor>[0-9]{1,9})$"
+)
 LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
+LANGUAGE_FILE_RE = re.compile(r"^language/[a-zA-Z]+(-[a-zA-Z0-9]+){0,6}\.json$")
+LANGUAGE_MAX_LENGTH = 16  # H5PPackage.language
+# Versions are stored in PositiveIntegerField columns (2^31 - 1 on PostgreSQL).
+MAX_VERSION = 2**31 - 1
 
 
 def _ref_list(value, file, fld, issues) -> list[LibraryRef]:
@@ -69,11 +75,13 @@ def _ref_list(value, file, fld, issues) -> list[LibraryRef]:
 
 
 def _is_int(value):
+    """A whole number the version columns can hold: an int, or ASCII digits ("²" and "١"
+    are digits to ``str.isdigit`` but not to ``int``, or not in the ASCII sense)."""
     if isinstance(value, bool):
         return False
-    if isinstance(value, int):
-        return value >= 0
-    return isinstance(value, str) and value.isdigit()
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    return isinstance(value, int) and 0 <= value <= MAX_VERSION
 
 
 def _load_json(data: bytes, file: str, issues: list[Issue]):
@@ -120,6 +128,36 @@ def _validate_library_json(folder, ref_from_folder, meta, files, issues) -> Pack
             )
         )
         return None
+    core_api = meta.get("coreApi")
+    if core_api is not None:
+        supported = tuple(h5p_settings()["PLAYER_CORE_API"])
+        wanted = (
+            (core_api.get("majorVersion"), core_api.get("minorVersion"))
+            if isinstance(core_api, dict)
+            else (None, None)
+        )
+        if not all(_is_int(v) for v in wanted):
+            issues.append(
+                Issue(file, "coreApi", _("majorVersion and minorVersion must be whole numbers"))
+            )
+            ok = False
+        elif tuple(int(v) for v in wanted) > supported:
+            issues.append(
+                Issue(
+                    file,
+                    "coreApi",
+                    _(
+                        "this library needs H5P core %(wanted)s, newer than the player of this "
+                        "platform (H5P core %(supported)s): export the content with older "
+                        "libraries or ask an administrator to update the player"
+                    )
+                    % {
+                        "wanted": ".".join(str(int(v)) for v in wanted),
+                        "supported": ".".join(str(v) for v in supported),
+                    },
+                )
+            )
+            ok = False
     for key in ("preloadedJs", "preloadedCss"):
         items = meta.get(key) or []
         if not isinstance(items, list):
@@ -145,6 +183,27 @@ def _validate_library_json(folder, ref_from_folder, meta, files, issues) -> Pack
     return PackagedLibrary(ref_from_folder, int(meta["patchVersion"]), meta, files)
 
 
+def _validate_library_json_files(folder, files, issues) -> None:
+    """Every JSON file of a library is parsed, installed already or not (H5P core reads
+    semantics.json and the language files; a broken one breaks the editor and the player's
+    strings). semantics.json is a list of fields; a language file is an object named
+    ``language/<code>.json``."""
+    for path, data in sorted(files.items()):
+        if extension(path) != "json" or path == "library.json":
+            continue
+        file = f"{folder}/{path}"
+        value = _load_json(data, file, issues)
+        if path.startswith("language/"):
+            if not LANGUAGE_FILE_RE.match(path):
+                issues.append(
+                    Issue(file, "", _("language files must be named language/<code>.json"))
+                )
+            elif value is not None and not isinstance(value, dict):
+                issues.append(Issue(file, "", _("must be a JSON object")))
+        elif path == "semantics.json" and value is not None and not isinstance(value, list):
+            issues.append(Issue(file, "", _("must be a JSON list of fields")))
+
+
 def package_read(fileobj) -> ValidatedPackage:
     """Checks the archive and its JSON files; dependencies are checked by ``package_resolve``."""
     conf = h5p_settings()
@@ -163,6 +222,8 @@ def package_read(fileobj) -> ValidatedPackage:
         root: dict[str, bytes] = {}
         content: dict[str, bytes] = {}
         lib_files: dict[str, dict[str, bytes]] = {}
+        left_out: list[dict] = []
+        ignored: list[dict] = []
         for info in infos:
             name = info.filename
             parts = name.split("/")
@@ -170,12 +231,24 @@ def package_read(fileobj) -> ValidatedPackage:
                 continue  # hidden files (.DS_Store, .gitkeep): skipped as H5P core does
             top = parts[0]
             ext = extension(name)
+            if len(parts) == 1 and name != "h5p.json":
+                # H5P core ignores anything else at the top of the package: so do we, and
+                # the trainer is told (the file is never read, stored or served).
+                ignored.append({"file": name, "reason": "root"})
+                continue
             in_library = len(parts) > 1 and top != "content"
             allowed = LIBRARY_EXTENSIONS if in_library else CONTENT_EXTENSIONS
             if ext not in allowed:
-                issues.append(
-                    Issue(name, "", _("file type .%(ext)s is not allowed") % {"ext": ext or "?"})
-                )
+                if in_library:
+                    # A library of the H5P Hub may carry a type refused here for safety
+                    # (Flash in Course Presentation): the file is left out, never served.
+                    left_out.append({"file": name, "reason": "type", "ext": ext})
+                else:
+                    issues.append(
+                        Issue(
+                            name, "", _("file type .%(ext)s is not allowed") % {"ext": ext or "?"}
+                        )
+                    )
                 continue
             try:
                 data = read_limited(zf, info, budget)
@@ -194,15 +267,19 @@ def package_read(fileobj) -> ValidatedPackage:
                     ]
                 )
             if ext == "svg" and SVG_DANGER_RE.search(data):
-                issues.append(
-                    Issue(
-                        name,
-                        "",
-                        _(
-                            "SVG images may not contain scripts, event handlers or external entities"
-                        ),
+                if in_library:
+                    left_out.append({"file": name, "reason": "svg"})
+                else:
+                    issues.append(
+                        Issue(
+                            name,
+                            "",
+                            _(
+                                "SVG images may not contain scripts, event handlers or "
+                                "external entities"
+                            ),
+                        )
                     )
-                )
                 continue
             if len(parts) == 1:
                 root[name] = data
@@ -219,10 +296,6 @@ def package_read(fileobj) -> ValidatedPackage:
         if h5p_json is not None and not isinstance(h5p_json, dict):
             issues.append(Issue("h5p.json", "", _("must be a JSON object")))
             h5p_json = None
-    for name in root:
-        if name != "h5p.json":
-            issues.append(Issue(name, "", _("unexpected file at the top of the package")))
-
     needed: list[LibraryRef] = []
     if h5p_json is not None:
         if not isinstance(h5p_json.get("title"), str) or not h5p_json["title"].strip():
@@ -232,7 +305,11 @@ def package_read(fileobj) -> ValidatedPackage:
             issues.append(Issue("h5p.json", "mainLibrary", _("is required")))
             main = None
         lang = h5p_json.get("language")
-        if not isinstance(lang, str) or not LANGUAGE_RE.match(lang):
+        if (
+            not isinstance(lang, str)
+            or not LANGUAGE_RE.match(lang)
+            or len(lang) > LANGUAGE_MAX_LENGTH
+        ):
             issues.append(
                 Issue("h5p.json", "language", _("is required (a language code such as fr or ar)"))
             )
@@ -254,8 +331,11 @@ def package_read(fileobj) -> ValidatedPackage:
 
     if "content.json" not in content:
         issues.append(Issue("content/content.json", "", _("is missing")))
-    else:
-        _load_json(content["content.json"], "content/content.json", issues)
+    for path, data in sorted(content.items()):
+        if extension(path) == "json":
+            value = _load_json(data, f"content/{path}", issues)
+            if path == "content.json" and value is not None and not isinstance(value, dict):
+                issues.append(Issue("content/content.json", "", _("must be a JSON object")))
 
     libraries: dict[LibraryRef, PackagedLibrary] = {}
     for folder, files in sorted(lib_files.items()):
@@ -273,13 +353,19 @@ def package_read(fileobj) -> ValidatedPackage:
         if meta is None:
             continue
         lib = _validate_library_json(folder, ref, meta, files, issues)
+        _validate_library_json_files(folder, files, issues)
         if lib is not None:
             libraries[ref] = lib
 
     if issues:
         raise H5PValidationError(issues)
     return ValidatedPackage(
-        h5p_json=h5p_json, content_files=content, libraries=libraries, needed=set(needed)
+        h5p_json=h5p_json,
+        content_files=content,
+        libraries=libraries,
+        needed=set(needed),
+        left_out=sorted(left_out, key=lambda item: item["file"]),
+        ignored=sorted(ignored, key=lambda item: item["file"]),
     )
 
 

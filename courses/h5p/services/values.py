@@ -72,6 +72,11 @@ class ValidatedPackage:
     libraries: dict[LibraryRef, PackagedLibrary] = field(default_factory=dict)
     # refs needed at play time, resolved from the package or the store
     needed: set[LibraryRef] = field(default_factory=set)
+    # Files not taken, each {"file", "reason", ...}: library files of a type refused for
+    # safety ("type", with "ext"; "svg" for an SVG with scripts), never stored or served;
+    # files at the top of the package other than h5p.json ("root"), ignored as H5P core does.
+    left_out: list[dict] = field(default_factory=list)
+    ignored: list[dict] = field(default_factory=list)
 
     @property
     def title(self):

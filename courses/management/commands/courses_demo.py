@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--trainer", help="username of a trainer granted every demo course")
-        parser.add_argument("--content-dir", help="folder of course JSON files (default: courses/demo_content)")
+        parser.add_argument(
+            "--content-dir", help="folder of course JSON files (default: courses/demo_content)"
+        )
 
     def handle(self, *args, trainer=None, content_dir=None, **options):
         user = None

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="csv", choices=["csv", "xlsx"])
         parser.add_argument("--output", required=True, help="file path, or - for stdout (CSV only)")
         parser.add_argument("--as-user", help="username of an HR officer: restrict to their scope")
-        parser.add_argument("--attribution", default="completion", choices=["completion", "current"])
+        parser.add_argument(
+            "--attribution", default="completion", choices=["completion", "current"]
+        )
 
     def handle(self, *args, unit, exporter, format, output, as_user, attribution, **options):
         if as_user:
@@ -52,4 +54,6 @@ class Command(BaseCommand):
             tmp = path.with_suffix(path.suffix + ".part")
             export_xlsx_write(exporter=exp, scope=scope, filters=filters, target=str(tmp))
             shutil.move(tmp, path)
-        self.stderr.write(self.style.SUCCESS(f"{path}: {exp.name} of {scope.code}, {format.upper()} written."))
+        self.stderr.write(
+            self.style.SUCCESS(f"{path}: {exp.name} of {scope.code}, {format.upper()} written.")
+        )

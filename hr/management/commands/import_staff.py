@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
-        parser.add_argument("--as-user", help="username of an HR officer: restrict the import to their scope")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change, change nothing"
+        )
+        parser.add_argument(
+            "--as-user", help="username of an HR officer: restrict the import to their scope"
+        )
 
     def handle(self, *args, path, dry_run, as_user, **options):
         file = Path(path)
@@ -45,8 +49,12 @@ class Command(BaseCommand):
         counts = plan.counts
         summary = ", ".join(f"{n} {action}" for action, n in counts.items() if n)
         if dry_run and not plan.ok:
-            raise CommandError(f"{file}: {plan.error_count} row(s) have errors; nothing {verb} changed.")
-        self.stdout.write(self.style.SUCCESS(f"{file.name}: {summary} ({'dry run' if dry_run else 'applied'})."))
+            raise CommandError(
+                f"{file}: {plan.error_count} row(s) have errors; nothing {verb} changed."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"{file.name}: {summary} ({'dry run' if dry_run else 'applied'}).")
+        )
 
     def _print(self, plan):
         for row in plan.rows:
@@ -55,6 +63,8 @@ class Command(BaseCommand):
                 detail = f" {row.from_unit or '—'} → {row.to_unit}"
             elif row.action == "update":
                 detail = " " + ", ".join(row.changes)
-            self.stdout.write(f"line {row.line:>5} {row.values.get('matricule', ''):<14} {row.action}{detail}")
+            self.stdout.write(
+                f"line {row.line:>5} {row.values.get('matricule', ''):<14} {row.action}{detail}"
+            )
             for error in row.errors:
                 self.stderr.write(f"line {row.line}: {error}")

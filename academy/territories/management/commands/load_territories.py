@@ -21,7 +21,9 @@ class Command(BaseCommand):
         except TerritoryFileError as exc:
             for error in exc.errors:
                 self.stderr.write(f"{file}: {error}")
-            raise CommandError(f"{file}: refused, {len(exc.errors)} error(s); nothing was changed.") from exc
+            raise CommandError(
+                f"{file}: refused, {len(exc.errors)} error(s); nothing was changed."
+            ) from exc
         for level in (Level.REGION, Level.PREFECTURE, Level.PROVINCE, Level.COMMUNE):
             self.stdout.write(
                 f"{level.value:<11} {report.total(level):>5}  "

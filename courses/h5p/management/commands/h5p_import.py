@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from courses.h5p.models import H5PPackage
+from courses.h5p.selectors import h5p_import_report_lines
 from courses.h5p.services import H5PValidationError, h5p_activity_create, h5p_package_import
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         try:
             with source.open("rb") as fh, transaction.atomic():
-                package = h5p_package_import(file=fh, title=title)
+                package = h5p_package_import(file=fh, title=title, language=language)
                 if key:
                     lang = (language or package.language or "fr").split("-")[0]
                     h5p_activity_create(
@@ -39,8 +40,12 @@ class Command(BaseCommand):
             for message in exc.messages:
                 self.stderr.write(f"error: {message}")
             raise CommandError(f"{path}: rejected ({len(exc.issues)} problem(s))") from exc
+        reused = getattr(package, "reused", False)
         package.refresh_from_db()
         self.stdout.write(f"package {package.pk} ({package.status}): {package.title}")
+        if reused:
+            self.stdout.write("same file as this package: reused, nothing added")
+            return
         if package.status == H5PPackage.Status.PENDING:
             self.stdout.write("extraction queued")
         elif package.status == H5PPackage.Status.FAILED:
@@ -49,7 +54,5 @@ class Command(BaseCommand):
                     f"error: {error.get('file')} {error.get('field')}: {error.get('message')}"
                 )
             raise CommandError(f"{path}: extraction failed")
-        report = package.import_report or {}
-        for label, key_ in (("added", "added"), ("upgraded", "upgraded"), ("reused", "reused")):
-            for lib in report.get(key_, []):
-                self.stdout.write(f"  library {label}: {lib}")
+        for line in h5p_import_report_lines(package.import_report):
+            self.stdout.write(f"  {line}")
