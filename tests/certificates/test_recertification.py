@@ -161,7 +161,7 @@ def test_verify_page_says_revoked_and_superseded_with_their_dates(
     html = client.get(f"/verify/{old.uuid}/").content.decode()
     old.refresh_from_db()
     with translation.override("fr"):
-        superseded_on = date_format(old.superseded_at, "DATE_FORMAT")
+        superseded_on = date_format(timezone.localtime(old.superseded_at), "DATE_FORMAT")
     assert "Certificat remplacé" in html
     assert f"Remplacé le {superseded_on}" in html
     assert new.serial in html
