@@ -1,10 +1,13 @@
 """Demo certificates: every completed demo enrolment holds a valid certificate, and
-one learner also holds a revoked one, so that the demo shows both statuses.
+the demo shows revoked ones too.
 
-Recertification: two demo courses get a validity period; learner.berkane's certificate
-of the cybersecurity course expires in a few weeks (its renewal window is open) and
-learner.aklim's certificate of the digital skills course expired last month. They are
-issued back-dated, so the expiry date follows from the course as for any certificate.
+Recertification: two demo courses have a validity period (their content says so):
+learner.berkane's certificate of the cybersecurity course expires in a few weeks (its
+renewal window is open) and learner.aklim's certificate of the digital skills course
+expired last month. They are issued back-dated, so the expiry date follows from the
+course as for any certificate; the certificates those learners received at completion
+are revoked with a reason that says so, and are the demo's revoked certificates.
+Without them, the first demo certificate is revoked instead.
 
 Runs after learners' demo (completed enrolments). Idempotent.
 """
@@ -69,21 +72,25 @@ def demo_certificates_install() -> dict:
     }
 
 
-# (username, course slug, validity in months, days until expiry: negative = expired)
+# (username, course slug, days until expiry: negative = expired). The validity period is
+# the course's own (courses/demo_content), so the published course and its revisions agree.
 DEMO_EXPIRING = (
-    ("learner.berkane", "cybersecurite", 24, 25),
-    ("learner.aklim", "competences-numeriques", 12, -20),
+    ("learner.berkane", "cybersecurite", 25),
+    ("learner.aklim", "competences-numeriques", -20),
+)
+DEMO_BACKDATED_REASON = (
+    "Démonstration : remplacé par un certificat antidaté (échéance proche ou passée) / "
+    "عرض توضيحي: عُوّضت بشهادة مؤرخة بتاريخ سابق (صلاحية قريبة الانتهاء أو منتهية)"
 )
 
 
 def _demo_expiring_install() -> int:
     """A certificate about to expire and an expired one (see the module docstring).
 
-    The demo learners completed their course a moment ago and may already hold a
-    certificate without expiry date: it is revoked (the demo's revoked certificate), the
-    completion is moved back before the back-dated issue, and the certificate is issued
-    again as of that day."""
-    from courses.models import CoursePage
+    The demo learners completed their course a moment ago and already hold a certificate
+    issued then: it is revoked (saying why), the completion is moved back before the
+    back-dated issue, and the certificate is issued again as of that day. An enrolment
+    that holds such a revoked certificate is done already (idempotent)."""
     from learners.models import Enrollment
 
     from .services import months_after
@@ -92,32 +99,37 @@ def _demo_expiring_install() -> int:
     today = timezone.localdate()
     completed = list(
         Enrollment.objects.filter(
-            status=Enrollment.Status.COMPLETED, course__awards_certificate=True
+            status=Enrollment.Status.COMPLETED,
+            course__awards_certificate=True,
+            course__certificate_validity_months__gt=0,
         ).select_related("user", "course")
     )
-    if any(e.certificates.filter(valid_until__isnull=False).exists() for e in completed):
+    done = set(
+        Certificate.objects.filter(
+            revocation_reason=DEMO_BACKDATED_REASON, enrollment__in=completed
+        ).values_list("enrollment_id", flat=True)
+    )
+    if done:
         return 0  # installed already
-    # The planned learner and course first; else any other completed enrolment, so that
-    # the demo shows both cases whenever two completions exist.
+    # The planned learner and course first; else any other completed enrolment of a course
+    # with a validity period, so that the demo shows both cases whenever two exist.
     used: set[int] = set()
-    for username, slug, months, days_left in DEMO_EXPIRING:
+    for username, slug, days_left in DEMO_EXPIRING:
         planned = [e for e in completed if (e.user.username, e.course.slug) == (username, slug)]
-        others = [e for e in completed if e.pk not in used and e not in planned]
-        enrollment = next((e for e in planned + others if e.pk not in used), None)
+        enrollment = next((e for e in planned + completed if e.pk not in used), None)
         if enrollment is None:
             continue
         used.add(enrollment.pk)
-        CoursePage.objects.filter(pk=enrollment.course_id).update(
-            certificate_validity_months=months
-        )
+        months = enrollment.course.certificate_validity_months
         # The day whose expiry (issue day + months) falls ``days_left`` days from today.
         issued_on = months_after(today + dt.timedelta(days=days_left), -months)
         issued_at = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(10, 0)))
         with transaction.atomic():
             for current in enrollment.certificates.filter(status=Certificate.Status.VALID):
                 certificate_revoke(
-                    certificate=current, revoked_by=None, reason=DEMO_REVOCATION_REASON
+                    certificate=current, revoked_by=None, reason=DEMO_BACKDATED_REASON
                 )
+            # Demo history: the learner completed the course on the back-dated day.
             Enrollment.objects.filter(pk=enrollment.pk).update(
                 completed_at=issued_at - dt.timedelta(hours=1)
             )

@@ -340,6 +340,7 @@ def course_install(data: dict, *, catalogue: CataloguePage, warnings: list[str])
         "max_attempts": data.get("max_attempts", 3),
         "attempt_spacing_hours": data.get("attempt_spacing_hours", 0),
         "awards_certificate": data.get("awards_certificate", True),
+        "certificate_validity_months": data.get("certificate_validity_months", 0),
         "final_draw": final.get("draw", 0) or 0,
         "final_shuffle": final.get("shuffle", True),
     }

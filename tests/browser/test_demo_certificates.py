@@ -90,3 +90,26 @@ def test_verify_page_says_expired_and_valid_until_in_both_languages(
     assert expired_text not in page
     assert valid_text in page
     assert date_long(expiring.valid_until, language) in page
+
+
+def test_demo_courses_publish_their_validity_period_in_both_languages():
+    """The validity period comes from the demo content, so the live course, its latest
+    revision (what a trainer edits next) and its Arabic translation agree."""
+    from courses.models import CoursePage
+
+    for slug, months in (("cybersecurite", 24), ("competences-numeriques", 12)):
+        pages = list(CoursePage.objects.filter(slug=slug).select_related("locale"))
+        assert {p.locale.language_code for p in pages} == {"fr", "ar"}
+        for page in pages:
+            assert page.certificate_validity_months == months
+            assert page.get_latest_revision_as_object().certificate_validity_months == months
+
+
+def test_demo_revoked_certificates_say_why_and_their_holders_hold_a_valid_one():
+    from certificates.models import Certificate
+
+    revoked = list(Certificate.objects.filter(status=Certificate.Status.REVOKED))
+    assert revoked
+    for certificate in revoked:
+        assert certificate.revocation_reason.startswith("Démonstration")
+        assert certificate.enrollment.certificates.filter(status=Certificate.Status.VALID).exists()
