@@ -21,8 +21,9 @@ from django.db.models import (
     OuterRef,
     Q,
     Sum,
+    Window,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 
 from academy.accounts.models import User
@@ -355,27 +356,21 @@ def stored_maturity(*, scope: Scope, key_length: int | None = None) -> dict[str,
     return dict(result)
 
 
-def maturity_as_of(*, scope: Scope, on: datetime.date) -> Maturity:
-    """The scope's maturity from each person's latest diagnostic submitted before ``on``."""
-    start = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
-    before = Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED, submitted_at__lt=start)
-    later_one = before.filter(user_id=OuterRef("user_id")).filter(
-        Q(submitted_at__gt=OuterRef("submitted_at"))
-        | Q(submitted_at=OuterRef("submitted_at"), id__gt=OuterRef("id"))
-    )
-    # Each person's latest sitting before the date (no later one before it), in the scope.
-    latest_ids = (
-        before.filter(scope.unit_q("unit")).filter(~Exists(later_one)).values("id").order_by()
-    )
-    # Summed in the database: a national comparison reads hundreds of thousands of results.
-    results = CompetenceResult.objects.filter(diagnostic_id__in=latest_ids)
-    total = Maturity(diagnosed=latest_ids.count())
+def _sittings_maturity(diagnostics) -> Maturity:
+    """The maturity of the sittings ``diagnostics`` (a queryset), summed in the database:
+    people, then per competence the score sum (exact, a ``Decimal``), people and people at
+    foundation level, then people per area and level (3 queries)."""
+    ids = diagnostics.values("id").order_by()
+    results = CompetenceResult.objects.filter(diagnostic_id__in=ids)
+    total = Maturity(diagnosed=diagnostics.count())
+    if not total.diagnosed:
+        return total
     for code, score_sum, people, foundation in (
         results.values_list("competence__code")
         .annotate(s=Sum("score"), n=Count("id"), f=Count("id", filter=Q(level=1)))
         .order_by()
     ):
-        total.competences[code] = [float(score_sum), people, foundation]
+        total.competences[code] = [score_sum, people, foundation]
     # Area level of each sitting: the mean of its competence levels, rounded down (integer
     # division), as ``scoring.area_level``; then people per area and level.
     per_area = (
@@ -391,6 +386,111 @@ def maturity_as_of(*, scope: Scope, on: datetime.date) -> Maturity:
         for area, level, n in cursor.fetchall():
             total.area_levels.setdefault(area, [0, 0, 0, 0])[int(level) - 1] += n
     return total
+
+
+def maturity_as_of(*, scope: Scope, on: datetime.date, current: Maturity | None = None) -> Maturity:
+    """The scope's maturity from each person's latest diagnostic submitted before ``on``.
+
+    When few of the people counted today sat since the date, computed from today's figures
+    (``current``: the scope's stored roll-ups, summed; read when not given) corrected for the
+    people who sat on or after ``on`` only (``_as_of_corrected``): the cost follows the
+    sittings since the date, not the population. Otherwise read from the sittings before the
+    date (``_as_of_read``). Both give the same figures.
+    """
+    start = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+    if current is None:
+        current = Maturity()
+        for m in stored_maturity(scope=scope, key_length=1).values():
+            current.add(m)
+    since = Diagnostic.objects.filter(
+        scope.unit_q("unit"), status=Diagnostic.Status.SUBMITTED, submitted_at__gte=start
+    ).count()
+    # Correcting reads about two sittings per sitting since the date (the one counted today
+    # and the one before the date); reading, about one per person counted then.
+    if 2 * since < current.diagnosed:
+        return _as_of_corrected(scope=scope, start=start, current=current)
+    return _as_of_read(scope=scope, start=start)
+
+
+def _as_of_read(*, scope: Scope, start: datetime.datetime) -> Maturity:
+    """Each person's latest sitting before ``start`` (no later one before it), in the scope."""
+    before = Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED, submitted_at__lt=start)
+    later_one = before.filter(user_id=OuterRef("user_id")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), id__gt=OuterRef("id"))
+    )
+    total = _sittings_maturity(before.filter(scope.unit_q("unit")).filter(~Exists(later_one)))
+    for values in total.competences.values():
+        values[0] = float(values[0])
+    return total
+
+
+def _as_of_corrected(*, scope: Scope, start: datetime.datetime, current: Maturity) -> Maturity:
+    """``current`` corrected for the people who sat on or after ``start``: their sitting
+    counted today is taken out, their latest one before ``start`` (if any, and if its unit is
+    in the scope) put back. Relies on what the roll-ups already rely on: a person's
+    ``is_latest`` sitting is their last submitted one (by submission time, then id), and the
+    roll-ups are those of the ``is_latest`` sittings with a unit."""
+    submitted = Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
+    national = scope.unit is None and scope.visibility.everything
+    moved_on = submitted.filter(submitted_at__gte=start)
+    if not national:  # only people with a sitting in the scope can change its figures
+        moved_on = moved_on.filter(
+            user_id__in=submitted.filter(scope.unit_q("unit")).values("user_id").order_by()
+        )
+    moved_on = moved_on.values("user_id").order_by()
+    counted_now = submitted.filter(
+        scope.unit_q("unit"), is_latest=True, unit__isnull=False, user_id__in=moved_on
+    )
+    last_before = (
+        submitted.filter(submitted_at__lt=start, user_id__in=moved_on)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("user_id")],
+                order_by=[F("submitted_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values("id")
+    )
+    counted_then = submitted.filter(scope.unit_q("unit"), id__in=last_before)
+    corrections = [(-1, _sittings_maturity(counted_now)), (1, _sittings_maturity(counted_then))]
+    if national:
+        # Nationally the comparison also counts the people whose sitting has no unit (the
+        # roll-ups leave them out): those who did not sit again since the date.
+        unattached = submitted.filter(is_latest=True, unit__isnull=True).exclude(
+            user_id__in=moved_on
+        )
+        corrections.append((1, _sittings_maturity(unattached)))
+    return _corrected(current, corrections)
+
+
+def _corrected(current: Maturity, corrections) -> Maturity:
+    """``current`` plus each (sign, maturity) of ``corrections``. Score sums are kept in tenths
+    (every score has one decimal): the stored float sums, exact to far better than a tenth, are
+    rounded to them, so the result is the exact sum the sittings themselves give."""
+    diagnosed = current.diagnosed
+    levels = {area: list(counts) for area, counts in current.area_levels.items()}
+    tenths = {code: [round(s * 10), n, f] for code, (s, n, f) in current.competences.items()}
+    for sign, m in corrections:
+        diagnosed += sign * m.diagnosed
+        for area, counts in m.area_levels.items():
+            mine = levels.setdefault(area, [0, 0, 0, 0])
+            for i, n in enumerate(counts):
+                mine[i] += sign * n
+        for code, (s, n, f) in m.competences.items():
+            mine = tenths.setdefault(code, [0, 0, 0])
+            mine[0] += sign * int(Decimal(s) * 10)
+            mine[1] += sign * n
+            mine[2] += sign * f
+    return Maturity(
+        diagnosed=diagnosed,
+        area_levels={area: counts for area, counts in levels.items() if any(counts)},
+        competences={
+            code: [float(Decimal(t) / 10), n, f] for code, (t, n, f) in tenths.items() if n
+        },
+    )
 
 
 def latest_indicators(*, unit_ids) -> dict[int, UnitIndicators]:
@@ -449,7 +549,7 @@ def unit_maturity(*, scope: Scope, since: datetime.date | None = None) -> Maturi
         total.indicators = latest_indicators(unit_ids=[scope.unit.pk]).get(scope.unit.pk)
     view = MaturityView(scope=scope, total=total, children=children, since=since)
     if since is not None:
-        view.then = maturity_as_of(scope=scope, on=since)
+        view.then = maturity_as_of(scope=scope, on=since, current=total.maturity)
     return view
 
 
