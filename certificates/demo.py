@@ -89,8 +89,8 @@ def _demo_expiring_install() -> int:
 
     The demo learners completed their course a moment ago and already hold a certificate
     issued then: it is revoked (saying why), the completion is moved back before the
-    back-dated issue, and the certificate is issued again as of that day. An enrolment
-    that holds such a revoked certificate is done already (idempotent)."""
+    back-dated issue, and the certificate is issued again as of that day. Once such a
+    revoked certificate exists, this is done already (idempotent)."""
     from learners.models import Enrollment
 
     from .services import months_after
@@ -104,12 +104,9 @@ def _demo_expiring_install() -> int:
             course__certificate_validity_months__gt=0,
         ).select_related("user", "course")
     )
-    done = set(
-        Certificate.objects.filter(
-            revocation_reason=DEMO_BACKDATED_REASON, enrollment__in=completed
-        ).values_list("enrollment_id", flat=True)
-    )
-    if done:
+    if Certificate.objects.filter(
+        revocation_reason=DEMO_BACKDATED_REASON, enrollment__in=completed
+    ).exists():
         return 0  # installed already
     # The planned learner and course first; else any other completed enrolment of a course
     # with a validity period, so that the demo shows both cases whenever two exist.
